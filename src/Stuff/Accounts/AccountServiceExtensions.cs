@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Identity;
+using Stuff.Data;
+
+namespace Stuff.Accounts;
+
+public static class AccountServiceExtensions
+{
+    /// <summary>Identity without cookies: what the management commands need to create users and check passwords.</summary>
+    public static IdentityBuilder AddStuffAccountsCore(this IServiceCollection services) =>
+        services.AddIdentityCore<AppUser>(ConfigureIdentity)
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddPasswordValidator<PasswordRules>();
+
+    /// <summary>Identity for the site: the core plus sign-in with an application cookie.</summary>
+    public static IServiceCollection AddStuffAccounts(this IServiceCollection services)
+    {
+        services.AddIdentity<AppUser, IdentityRole>(ConfigureIdentity)
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddPasswordValidator<PasswordRules>()
+            .AddDefaultTokenProviders();
+        services.AddScoped<IUserConfirmation<AppUser>, ActiveUserConfirmation>();
+
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.LoginPath = "/account/login";
+            cookie.LogoutPath = "/account/logout";
+            cookie.AccessDeniedPath = "/account/denied";
+            cookie.Cookie.Name = "stuff.auth";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.SlidingExpiration = true;
+            cookie.ExpireTimeSpan = TimeSpan.FromDays(14);
+        });
+        return services;
+    }
+
+    private static void ConfigureIdentity(IdentityOptions options)
+    {
+        // Length and the list of common passwords protect; composition rules only annoy (ASVS 2.1.9).
+        options.Password.RequiredLength = PasswordRules.MinLength;
+        options.Password.RequireDigit = false;
+        options.Password.RequireLowercase = false;
+        options.Password.RequireUppercase = false;
+        options.Password.RequireNonAlphanumeric = false;
+        options.Password.RequiredUniqueChars = 1;
+        options.User.RequireUniqueEmail = false;
+        options.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._@+";
+        options.SignIn.RequireConfirmedAccount = true;
+        options.Lockout.AllowedForNewUsers = true;
+        options.Lockout.MaxFailedAccessAttempts = 5;
+        options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+    }
+
+    /// <summary>"Confirmed" means "active": a deactivated account cannot sign in.</summary>
+    private sealed class ActiveUserConfirmation : IUserConfirmation<AppUser>
+    {
+        public Task<bool> IsConfirmedAsync(UserManager<AppUser> manager, AppUser user) => Task.FromResult(user.IsActive);
+    }
+}

@@ -1,0 +1,90 @@
+using System.CommandLine;
+using Microsoft.Extensions.FileProviders;
+using Stuff.Configuration;
+
+namespace Stuff.Cli;
+
+/// <summary>`stuff collectstatic --output DIR`: copies the site's static files where the web server can serve them.</summary>
+public static class CollectStaticCommand
+{
+    public static Command Create()
+    {
+        var output = new Option<DirectoryInfo>("--output", "-o")
+        {
+            Description = "Directory to copy the static files into (created if missing).",
+            Required = true,
+            HelpName = "DIR",
+        };
+        var command = new Command("collectstatic", "Copy the static files to a directory; files already up to date are left alone.") { output };
+        command.SetAction(StuffCommandLine.Guard(async (parse, cancellationToken) =>
+        {
+            var target = parse.GetRequiredValue(output);
+            await using var app = CliHost.Build(parse);
+            var source = app.Environment.WebRootFileProvider;
+            if (!source.GetDirectoryContents("").Exists)
+                throw new UserFacingException("This build has no static files (wwwroot); publish the app with `dotnet publish` and run collectstatic from there.");
+
+            if (File.Exists(target.FullName))
+                throw new UserFacingException($"{target.FullName} is a file, not a directory.");
+            Directory.CreateDirectory(target.FullName);
+
+            int copied = 0, unchanged = 0;
+            foreach (var (relative, file) in Walk(source, ""))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var destination = Path.Combine(target.FullName, relative);
+                if (await IsSameAsync(file, destination, cancellationToken))
+                {
+                    unchanged++;
+                    continue;
+                }
+                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                // Write beside and rename, so the web server never serves half a file.
+                var temporary = destination + ".tmp-" + Environment.ProcessId;
+                await using (var read = file.CreateReadStream())
+                await using (var write = File.Create(temporary))
+                    await read.CopyToAsync(write, cancellationToken);
+                File.Move(temporary, destination, overwrite: true);
+                copied++;
+            }
+
+            await parse.InvocationConfiguration.Output.WriteLineAsync(
+                $"{copied} static file(s) copied to {target.FullName}, {unchanged} unchanged.");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static IEnumerable<(string Relative, IFileInfo File)> Walk(IFileProvider provider, string directory)
+    {
+        foreach (var entry in provider.GetDirectoryContents(directory).OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            var relative = directory.Length == 0 ? entry.Name : directory + "/" + entry.Name;
+            if (entry.IsDirectory)
+            {
+                foreach (var child in Walk(provider, relative)) yield return child;
+            }
+            else
+            {
+                yield return (relative, entry);
+            }
+        }
+    }
+
+    private static async Task<bool> IsSameAsync(IFileInfo source, string destination, CancellationToken cancellationToken)
+    {
+        var existing = new FileInfo(destination);
+        if (!existing.Exists || existing.Length != source.Length) return false;
+        await using var a = source.CreateReadStream();
+        await using var b = existing.OpenRead();
+        var bufferA = new byte[81920];
+        var bufferB = new byte[81920];
+        while (true)
+        {
+            var read = await a.ReadAtLeastAsync(bufferA, bufferA.Length, throwOnEndOfStream: false, cancellationToken);
+            var readB = await b.ReadAtLeastAsync(bufferB, bufferB.Length, throwOnEndOfStream: false, cancellationToken);
+            if (read != readB || !bufferA.AsSpan(0, read).SequenceEqual(bufferB.AsSpan(0, readB))) return false;
+            if (read == 0) return true;
+        }
+    }
+}

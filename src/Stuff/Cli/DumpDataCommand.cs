@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Stuff.Data;
+
+namespace Stuff.Cli;
+
+/// <summary>
+/// `stuff dumpdata`: writes all stuff and users as JSON, streamed so that a large table never
+/// sits in memory. Password hashes are left out unless asked for.
+/// </summary>
+public static class DumpDataCommand
+{
+    public const string Format = "stuff-dump";
+    public const int FormatVersion = 1;
+
+    public static Command Create()
+    {
+        var output = new Option<FileInfo?>("--output", "-o") { Description = "Write to this file instead of standard output.", HelpName = "FILE" };
+        var hashes = new Option<bool>("--include-password-hashes")
+        {
+            Description = "Include password hashes so users can log in after loaddata.",
+        };
+        var command = new Command("dumpdata", "Export stuff and users as JSON, for loaddata on this or another database.") { output, hashes };
+        command.SetAction(StuffCommandLine.Guard(async (parse, cancellationToken) =>
+        {
+            await using var app = CliHost.Build(parse);
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var withHashes = parse.GetValue(hashes);
+            var file = parse.GetValue(output);
+
+            var counts = (Stuff: 0, Users: 0);
+            if (file is null)
+            {
+                await using var stdout = Console.OpenStandardOutput();
+                counts = await WriteAsync(db, stdout, withHashes, cancellationToken);
+            }
+            else
+            {
+                // Write beside the target and rename, so a failed dump never leaves half a file behind.
+                var temporary = file.FullName + ".tmp-" + Environment.ProcessId;
+                var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+                // Users' names and emails (and perhaps hashes) are nobody else's business: mode 0600.
+                if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                try
+                {
+                    await using (var stream = new FileStream(temporary, options))
+                        counts = await WriteAsync(db, stream, withHashes, cancellationToken);
+                    File.Move(temporary, file.FullName, overwrite: true);
+                }
+                finally
+                {
+                    File.Delete(temporary);
+                }
+                await Console.Error.WriteLineAsync($"Wrote {counts.Stuff} stuff and {counts.Users} user(s) to {file.FullName}.");
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    private static async Task<(int Stuff, int Users)> WriteAsync(AppDbContext db, Stream stream, bool withHashes, CancellationToken cancellationToken)
+    {
+        await using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        json.WriteStartObject();
+        json.WriteString("format", Format);
+        json.WriteNumber("version", FormatVersion);
+
+        var stuffCount = 0;
+        json.WriteStartArray("stuff");
+        await foreach (var item in db.Stuff.AsNoTracking().OrderBy(s => s.Id).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("id", item.Id);
+            json.WriteString("junk", item.Junk);
+            json.WriteString("things", item.Things);
+            json.WriteNumber("somenum", item.SomeNum);
+            json.WriteString("created_at", DateTime.SpecifyKind(item.CreatedAt, DateTimeKind.Utc));
+            json.WriteString("updated_at", DateTime.SpecifyKind(item.UpdatedAt, DateTimeKind.Utc));
+            json.WriteEndObject();
+            if (++stuffCount % 1000 == 0) await json.FlushAsync(cancellationToken);
+        }
+        json.WriteEndArray();
+
+        var userCount = 0;
+        json.WriteStartArray("users");
+        await foreach (var user in db.Users.AsNoTracking().OrderBy(u => u.UserName).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            json.WriteStartObject();
+            json.WriteString("username", user.UserName);
+            json.WriteString("email", user.Email);
+            json.WriteString("first_name", user.FirstName);
+            json.WriteString("last_name", user.LastName);
+            json.WriteBoolean("is_active", user.IsActive);
+            json.WriteBoolean("is_staff", user.IsStaff);
+            json.WriteBoolean("is_superuser", user.IsSuperuser);
+            json.WriteString("date_joined", DateTime.SpecifyKind(user.DateJoined, DateTimeKind.Utc));
+            if (withHashes) json.WriteString("password_hash", user.PasswordHash);
+            json.WriteEndObject();
+            userCount++;
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+        await json.FlushAsync(cancellationToken);
+        return (stuffCount, userCount);
+    }
+}

@@ -1,0 +1,93 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.Data.Common;
+using Microsoft.Extensions.Options;
+using Stuff.Configuration;
+using Stuff.Hosting;
+
+namespace Stuff.Cli;
+
+/// <summary>The `stuff` command: the site and its management commands, like Django's manage.py.</summary>
+public static class StuffCommandLine
+{
+    /// <summary>Shows stack traces and the framework's own log lines.</summary>
+    public static readonly Option<bool> Verbose = new("--verbose", "-v")
+    {
+        Description = "Show details of errors and the framework's log output.",
+        Recursive = true,
+    };
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Stuff: a small site for your stuff, and the commands that run it. With no command, serves the site.");
+        root.Options.Add(Verbose);
+        foreach (var option in root.Options.OfType<VersionOption>())
+            option.Action = new PrintVersion();
+
+        ServeCommand.Configure(root);
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(MigrateCommand.Create());
+        root.Subcommands.Add(CreateSuperuserCommand.Create());
+        root.Subcommands.Add(ChangePasswordCommand.Create());
+        root.Subcommands.Add(CollectStaticCommand.Create());
+        root.Subcommands.Add(DumpDataCommand.Create());
+        root.Subcommands.Add(LoadDataCommand.Create());
+        root.Subcommands.Add(CheckCommand.Create());
+        return root;
+    }
+
+    public static Task<int> RunAsync(string[] args) =>
+        Build().Parse(args).InvokeAsync(new InvocationConfiguration
+        {
+            EnableDefaultExceptionHandler = false,
+            // The web host handles SIGTERM and Ctrl+C itself and drains requests; a second handler would cut that short.
+            ProcessTerminationTimeout = null,
+        });
+
+    /// <summary>
+    /// Wraps a command's work so that failures end as one line for a person and a non-zero
+    /// exit code; --verbose adds the exception itself.
+    /// </summary>
+    public static Func<ParseResult, CancellationToken, Task<int>> Guard(Func<ParseResult, CancellationToken, Task<int>> action) =>
+        async (parse, cancellationToken) =>
+        {
+            try
+            {
+                return await action(parse, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("stuff: interrupted.");
+                return 130;
+            }
+            catch (Exception e)
+            {
+                var error = parse.InvocationConfiguration.Error;
+                await error.WriteLineAsync("stuff: error: " + Describe(e));
+                if (parse.GetValue(Verbose)) await error.WriteLineAsync(e.ToString());
+                else if (e is not UserFacingException) await error.WriteLineAsync("(run again with --verbose for details)");
+                return e is UserFacingException ? 1 : 2;
+            }
+        };
+
+    /// <summary>A sentence for a person; database driver messages name the server's complaint but never the password.</summary>
+    public static string Describe(Exception e) => e switch
+    {
+        UserFacingException => e.Message,
+        OptionsValidationException o => "configuration is invalid: " + string.Join("; ", o.Failures),
+        DbException db => "database: " + db.Message,
+        Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: { } inner } => "database refused the change: " + inner.Message,
+        IOException io => io.Message,
+        UnauthorizedAccessException access => access.Message,
+        _ => $"{e.GetType().Name}: {e.Message}",
+    };
+
+    private sealed class PrintVersion : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine($"stuff {AppInfo.Version} (commit {AppInfo.Commit})");
+            return 0;
+        }
+    }
+}

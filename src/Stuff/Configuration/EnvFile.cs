@@ -1,0 +1,83 @@
+using System.Text;
+using Microsoft.Extensions.Configuration;
+
+namespace Stuff.Configuration;
+
+/// <summary>
+/// The production secrets file named by STUFF_ENV_FILE: KEY=VALUE lines, '#' comments,
+/// optional single or double quotes around a value. It is refused when other users may read
+/// or write it, because it holds the database password.
+/// </summary>
+public static class EnvFile
+{
+    public const string PathVariable = "STUFF_ENV_FILE";
+
+    /// <summary>Adds the env file named by STUFF_ENV_FILE, if any, as the last (winning) configuration source.</summary>
+    public static IConfigurationBuilder AddStuffEnvFile(this IConfigurationBuilder configuration)
+    {
+        var path = Environment.GetEnvironmentVariable(PathVariable);
+        if (string.IsNullOrWhiteSpace(path)) return configuration;
+        return configuration.AddInMemoryCollection(Read(path));
+    }
+
+    /// <summary>Reads and checks the file. Every problem is a <see cref="UserFacingException"/> that never quotes a value.</summary>
+    public static IReadOnlyDictionary<string, string?> Read(string path)
+    {
+        path = Path.GetFullPath(path);
+        if (!File.Exists(path))
+            throw new UserFacingException($"{PathVariable} points at {path}, which does not exist. Create it (mode 0640) or unset {PathVariable}.");
+
+        CheckPermissions(path);
+
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path, new UTF8Encoding(false, throwOnInvalidBytes: true));
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new UserFacingException($"Cannot read {path}: permission denied. The service user must be able to read it: chown root:stuff {path} && chmod 0640 {path}");
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new UserFacingException($"{path} is not valid UTF-8 text.");
+        }
+
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.Length == 0 || line.StartsWith('#')) continue;
+            if (line.StartsWith("export ", StringComparison.Ordinal)) line = line["export ".Length..].TrimStart();
+
+            var eq = line.IndexOf('=');
+            var key = eq > 0 ? line[..eq].Trim() : "";
+            if (key.Length == 0 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or ':'))
+                throw new UserFacingException($"{path} line {i + 1}: expected KEY=VALUE (the key is letters, digits and '_').");
+
+            var value = line[(eq + 1)..].Trim();
+            if (value.Length >= 2 && (value[0] is '"' or '\'') && value[^1] == value[0])
+                value = value[1..^1];
+            else if (value.Length > 0 && (value[0] is '"' or '\''))
+                throw new UserFacingException($"{path} line {i + 1}: the value of {key} opens a quote that is not closed.");
+
+            // Double underscores are the usual stand-in for ':' in environment variable names.
+            values[key.Replace("__", ":", StringComparison.Ordinal)] = value;
+        }
+        return values;
+    }
+
+    private static void CheckPermissions(string path)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var mode = File.GetUnixFileMode(path);
+        const UnixFileMode other = UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        if ((mode & other) != 0)
+        {
+            var octal = Convert.ToString((int)mode, 8).PadLeft(4, '0');
+            throw new UserFacingException(
+                $"Refusing to start: {path} holds secrets but other users may read or write it (mode {octal}). " +
+                $"Fix it with: chmod 0640 {path} && chown root:stuff {path}");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+
+namespace Stuff.Configuration;
+
+/// <summary>
+/// The site's own settings. They are top-level keys so that the same names work in
+/// appsettings.json, as environment variables and as lines of the env file.
+/// </summary>
+public sealed class StuffOptions : IValidatableObject
+{
+    /// <summary>Where the data lives: postgres://user:password@host:5432/db or sqlite:///path/stuff.db. Empty means a SQLite file in the data directory.</summary>
+    [ConfigurationKeyName("DATABASE_URL")]
+    public string? DatabaseUrl { get; set; }
+
+    /// <summary>The path the site is served under behind a proxy, such as /stuff. Empty serves at the root.</summary>
+    [ConfigurationKeyName("STUFF_BASE_PATH")]
+    public string? BasePath { get; set; }
+
+    /// <summary>Directory for the embedded database and the data-protection keys. Defaults to systemd's STATE_DIRECTORY, then ~/.local/share/stuff.</summary>
+    [ConfigurationKeyName("STUFF_DATA_DIR")]
+    public string? DataDirectory { get; set; }
+
+    /// <summary>The base path in canonical form: empty, or "/segment[/segment...]" without a trailing slash.</summary>
+    public string NormalizedBasePath => NormalizeBasePath(BasePath) ?? "";
+
+    /// <summary>The data directory with its defaults applied.</summary>
+    public string ResolvedDataDirectory
+    {
+        get
+        {
+            if (!string.IsNullOrWhiteSpace(DataDirectory)) return Path.GetFullPath(DataDirectory);
+            var state = Environment.GetEnvironmentVariable("STATE_DIRECTORY");
+            if (!string.IsNullOrWhiteSpace(state)) return state.Split(':')[0];
+            return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "stuff");
+        }
+    }
+
+    /// <summary>The database the settings point at.</summary>
+    public DatabaseUrl Database => Configuration.DatabaseUrl.Parse(DatabaseUrl, ResolvedDataDirectory);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (NormalizeBasePath(BasePath) is null)
+            yield return new ValidationResult(
+                "STUFF_BASE_PATH must be empty or a path such as /stuff (letters, digits, '-', '_', '.' and '/'; no query, no '..').",
+                [nameof(BasePath)]);
+
+        string? databaseError = null;
+        try { _ = Database; }
+        catch (FormatException e) { databaseError = e.Message; }
+        if (databaseError is not null)
+            yield return new ValidationResult(databaseError, [nameof(DatabaseUrl)]);
+    }
+
+    /// <summary>Returns the canonical base path, or null when the value cannot be a base path.</summary>
+    public static string? NormalizeBasePath(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return "";
+        var trimmed = value.Trim().TrimEnd('/');
+        if (trimmed.Length == 0) return "";
+        if (!trimmed.StartsWith('/')) trimmed = "/" + trimmed;
+        var segments = trimmed.Split('/')[1..];
+        foreach (var segment in segments)
+        {
+            if (segment.Length == 0 || segment is "." or "..") return null;
+            if (!segment.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) return null;
+        }
+        return trimmed;
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Stuff.Data;
+
+/// <summary>
+/// The one DbContext. Each database provider has a subclass that owns its migrations
+/// (see <see cref="SqliteDbContext"/> and <see cref="PostgresDbContext"/>); pages and
+/// commands only ever ask for AppDbContext.
+/// </summary>
+public abstract class AppDbContext(DbContextOptions options, TimeProvider clock) : IdentityDbContext<AppUser>(options)
+{
+    public DbSet<StuffItem> Stuff => Set<StuffItem>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        builder.Entity<AppUser>(user =>
+        {
+            user.Property(u => u.FirstName).HasMaxLength(150);
+            user.Property(u => u.LastName).HasMaxLength(150);
+        });
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        StampStuff();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        StampStuff();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    private void StampStuff()
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var entry in ChangeTracker.Entries<StuffItem>())
+        {
+            switch (entry.State)
+            {
+                case EntityState.Added:
+                    if (entry.Entity.CreatedAt == default) entry.Entity.CreatedAt = now;
+                    if (entry.Entity.UpdatedAt == default) entry.Entity.UpdatedAt = now;
+                    if (entry.Entity.Version == 0) entry.Entity.Version = 1;
+                    break;
+                case EntityState.Modified:
+                    entry.Entity.UpdatedAt = now;
+                    entry.Entity.Version++;
+                    break;
+            }
+        }
+    }
+}
+
+/// <summary>AppDbContext on SQLite; owns Data/Migrations/Sqlite.</summary>
+public sealed class SqliteDbContext(DbContextOptions<SqliteDbContext> options, TimeProvider clock) : AppDbContext(options, clock);
+
+/// <summary>AppDbContext on PostgreSQL; owns Data/Migrations/Postgres.</summary>
+public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> options, TimeProvider clock) : AppDbContext(options, clock);

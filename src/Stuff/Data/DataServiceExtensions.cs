@@ -1,0 +1,54 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Stuff.Configuration;
+
+namespace Stuff.Data;
+
+public static class DataServiceExtensions
+{
+    /// <summary>Registers AppDbContext on the provider that DATABASE_URL names.</summary>
+    public static IServiceCollection AddStuffData(this IServiceCollection services, DatabaseUrl database)
+    {
+        services.AddSingleton(database);
+        services.AddSingleton(TimeProvider.System);
+        switch (database.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                services.AddDbContext<AppDbContext, SqliteDbContext>(o => o.UseSqlite(database.ConnectionString));
+                break;
+            case DatabaseProvider.Postgres:
+                services.AddDbContext<AppDbContext, PostgresDbContext>(o => o.UseNpgsql(database.ConnectionString));
+                break;
+        }
+        return services;
+    }
+
+    /// <summary>Creates the directory of an embedded SQLite file; nothing to do for PostgreSQL.</summary>
+    public static void EnsureSqliteDirectory(this DatabaseUrl database)
+    {
+        if (database.SqlitePath is { } path && Path.GetDirectoryName(path) is { Length: > 0 } directory)
+            Directory.CreateDirectory(directory);
+    }
+
+    /// <summary>Applies pending migrations; SQLite files are switched to WAL so readers never block the writer.</summary>
+    public static async Task MigrateStuffAsync(this AppDbContext db, CancellationToken cancellationToken = default)
+    {
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+    }
+}
+
+/// <summary>Lets `dotnet ef migrations add --context SqliteDbContext` build the model without running the app.</summary>
+public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteDbContext>
+{
+    public SqliteDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite("Data Source=design.db").Options, TimeProvider.System);
+}
+
+/// <summary>Lets `dotnet ef migrations add --context PostgresDbContext` build the model without a server.</summary>
+public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresDbContext>
+{
+    public PostgresDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql("Host=localhost;Database=stuff").Options, TimeProvider.System);
+}

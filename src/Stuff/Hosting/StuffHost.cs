@@ -1,0 +1,106 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
+using Stuff.Accounts;
+using Stuff.Configuration;
+using Stuff.Data;
+using Stuff.Health;
+
+namespace Stuff.Hosting;
+
+/// <summary>Builds the site: configuration, services and the request pipeline. The CLI commands share the same builder.</summary>
+public static class StuffHost
+{
+    /// <summary>Creates a builder with every configuration source and service of the site.</summary>
+    /// <exception cref="UserFacingException">A setting is missing or malformed; the message names it.</exception>
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // A published executable is started from anywhere (systemd, a shell); its files sit next to it.
+            ContentRootPath = HasExplicitContentRoot(args) ? null : AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddStuffEnvFile();
+        var options = ReadOptions(builder.Configuration);
+
+        builder.WebHost.UseStaticWebAssets();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.Host.UseSystemd();
+
+        builder.Services.AddOptions<StuffOptions>().BindConfiguration("");
+        builder.Services.AddStuffData(options.Database);
+        builder.Services.AddStuffAccounts();
+        builder.Services.AddStuffHealthChecks();
+        builder.Services.AddRazorPages(pages =>
+        {
+            pages.Conventions.AuthorizeFolder("/Stuff");
+            pages.Conventions.AllowAnonymousToPage("/Stuff/Index");
+            pages.Conventions.AuthorizePage("/Account/ChangePassword");
+        }).AddMvcOptions(mvc =>
+        {
+            var messages = mvc.ModelBindingMessageProvider;
+            messages.SetValueMustNotBeNullAccessor(_ => "This field is required.");
+            messages.SetAttemptedValueIsInvalidAccessor((value, _) => $"'{value}' is not a valid value.");
+            messages.SetValueMustBeANumberAccessor(_ => "Enter a whole number.");
+        });
+        builder.Services.AddDataProtection()
+            .SetApplicationName("stuff")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.ResolvedDataDirectory, "keys")));
+        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            // Only the loopback proxy (Apache on the same host) is trusted; KnownProxies defaults to it.
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        });
+        return builder;
+    }
+
+    /// <summary>Adds the middleware and endpoints.</summary>
+    public static WebApplication BuildSite(this WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        var basePath = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StuffOptions>>().Value.NormalizedBasePath;
+
+        app.UseForwardedHeaders();
+        if (basePath.Length > 0)
+        {
+            app.UsePathBase(basePath);
+            // Behind the proxy only the base path is the site; anything else is not ours to answer.
+            app.Use((context, next) =>
+            {
+                if (context.Request.PathBase.HasValue) return next(context);
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            });
+        }
+
+        if (app.Environment.IsDevelopment())
+            app.UseDeveloperExceptionPage();
+        else
+            app.UseExceptionHandler("/error");
+        app.UseStatusCodePagesWithReExecute("/status/{0}");
+
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapStaticAssets();
+        app.MapRazorPages().WithStaticAssets();
+        app.MapStuffHealthChecks();
+        return app;
+    }
+
+    /// <summary>Binds and validates the settings; problems become one message listing each setting.</summary>
+    public static StuffOptions ReadOptions(IConfiguration configuration)
+    {
+        var options = configuration.Get<StuffOptions>() ?? new StuffOptions();
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+            throw new UserFacingException("Configuration is invalid:" + string.Concat(results.Select(r => Environment.NewLine + "  - " + r.ErrorMessage)));
+        return options;
+    }
+
+    private static bool HasExplicitContentRoot(string[] args) =>
+        Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT") is { Length: > 0 }
+        || args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase));
+}

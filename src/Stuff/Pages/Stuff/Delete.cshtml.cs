@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Stuff.Data;
+
+namespace Stuff.Pages.Stuff;
+
+/// <summary>Asks before deleting; the confirmation is tied to the version that was shown.</summary>
+public sealed class DeleteModel(AppDbContext db) : PageModel
+{
+    [BindProperty]
+    public long Version { get; set; }
+
+    public StuffItem Item { get; private set; } = null!;
+
+    /// <summary>True when the row changed after the confirmation page was shown.</summary>
+    public bool Changed { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
+    {
+        var item = await db.Stuff.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (item is null) return NotFound();
+        Item = item;
+        Version = item.Version;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(int id, CancellationToken cancellationToken)
+    {
+        var item = await db.Stuff.FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (item is null) return NotFound();
+        if (item.Version != Version) return Conflict(item);
+
+        db.Entry(item).Property(s => s.Version).OriginalValue = Version;
+        db.Stuff.Remove(item);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            var current = await db.Stuff.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+            return current is null ? NotFound() : Conflict(current);
+        }
+
+        TempData["Message"] = $"Deleted “{item.Junk}”.";
+        return RedirectToPage("/Stuff/Index");
+    }
+
+    private PageResult Conflict(StuffItem current)
+    {
+        Item = current;
+        Changed = true;
+        Version = current.Version;
+        ModelState.Remove(nameof(Version));
+        return Page();
+    }
+}

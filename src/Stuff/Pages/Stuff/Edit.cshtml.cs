@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Stuff.Data;
+
+namespace Stuff.Pages.Stuff;
+
+/// <summary>
+/// Edits one row. The form carries the version it was opened at; a save against a newer
+/// version is refused and the current values are shown, so nobody overwrites a change unseen.
+/// </summary>
+public sealed class EditModel(AppDbContext db) : PageModel
+{
+    public const string ConflictMessage = "This stuff was changed by someone else since you opened it. Their version is shown below; your changes are still in the form. Save again to overwrite theirs.";
+
+    [BindProperty]
+    public StuffForm Form { get; set; } = new();
+
+    [BindProperty]
+    public long Version { get; set; }
+
+    public int Id { get; private set; }
+
+    /// <summary>The row as it is now in the database, shown after a conflict.</summary>
+    public StuffItem? Current { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
+    {
+        var item = await db.Stuff.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (item is null) return NotFound();
+        Id = id;
+        Form = StuffForm.From(item);
+        Version = item.Version;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(int id, CancellationToken cancellationToken)
+    {
+        var item = await db.Stuff.FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (item is null) return NotFound();
+        Id = id;
+        if (!ModelState.IsValid) return Page();
+
+        if (item.Version != Version) return Conflict(item);
+
+        db.Entry(item).Property(s => s.Version).OriginalValue = Version;
+        Form.ApplyTo(item);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            var current = await db.Stuff.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+            return current is null ? NotFound() : Conflict(current);
+        }
+
+        TempData["Message"] = $"Saved “{item.Junk}”.";
+        return RedirectToPage("/Stuff/Index");
+    }
+
+    private PageResult Conflict(StuffItem current)
+    {
+        Current = current;
+        Version = current.Version;
+        ModelState.Remove(nameof(Version));
+        ModelState.AddModelError(string.Empty, ConflictMessage);
+        return Page();
+    }
+}

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+using Stuff.Data;
+
+namespace Stuff.Pages.Stuff;
+
+/// <summary>The fields a person edits, with the same rules as the schema. Shared by the new and edit pages.</summary>
+public sealed class StuffForm
+{
+    [Required(ErrorMessage = "Enter some junk.")]
+    [StringLength(StuffItem.JunkMaxLength, ErrorMessage = "Junk must be at most {1} characters.")]
+    [Display(Name = "Junk")]
+    public string? Junk { get; set; }
+
+    [Required(ErrorMessage = "Enter some things.")]
+    [Display(Name = "Things")]
+    public string? Things { get; set; }
+
+    [Required(ErrorMessage = "Enter a whole number.")]
+    [Display(Name = "Some number")]
+    public int? SomeNum { get; set; }
+
+    public static StuffForm From(StuffItem item) => new() { Junk = item.Junk, Things = item.Things, SomeNum = item.SomeNum };
+
+    public void ApplyTo(StuffItem item)
+    {
+        item.Junk = Junk!.Trim();
+        item.Things = Things!;
+        item.SomeNum = SomeNum!.Value;
+    }
+}
