@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Stuff.Configuration;
 using Stuff.Data;
 
@@ -20,10 +21,17 @@ public static class CheckCommand
             try
             {
                 app = CliHost.Build(parse);
+                _ = app.Services.GetRequiredService<IOptions<StuffOptions>>().Value;
             }
             catch (UserFacingException e)
             {
                 problems.Add(e.Message);
+            }
+            catch (OptionsValidationException e)
+            {
+                problems.AddRange(e.Failures);
+                await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
+                app = null;
             }
 
             if (app is not null)
@@ -51,7 +59,7 @@ public static class CheckCommand
 
     private static void CheckDataDirectory(WebApplication app, List<string> problems)
     {
-        var directory = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StuffOptions>>().Value.ResolvedDataDirectory;
+        var directory = app.Services.GetRequiredService<IOptions<StuffOptions>>().Value.ResolvedDataDirectory;
         try
         {
             Directory.CreateDirectory(directory);

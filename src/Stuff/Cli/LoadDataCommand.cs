@@ -204,10 +204,10 @@ public static class LoadDataCommand
         public DateTime Time(string name)
         {
             var value = Get(name);
-            if (value is null) return DateTime.UtcNow;
+            if (value is null) return Timestamps.Truncate(DateTime.UtcNow);
             if (value.Value.ValueKind != JsonValueKind.String || !value.Value.TryGetDateTimeOffset(out var time))
                 throw Error($"{name} must be an ISO 8601 date and time");
-            return time.UtcDateTime;
+            return Timestamps.Truncate(time.UtcDateTime);
         }
     }
 }

@@ -35,16 +35,20 @@ public static class ServeCommand
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
+        // Host arguments are options (--environment Production); a bare word is a mistyped command.
+        if (parse.UnmatchedTokens.FirstOrDefault() is { } first && !first.StartsWith('-'))
+            throw new UserFacingException($"Unknown command '{first}'. Run `stuff --help` to see the commands.");
+
         var hostArgs = new List<string>(parse.UnmatchedTokens);
         if (parse.GetValue(Urls) is { Length: > 0 } urls) hostArgs.AddRange(["--urls", urls]);
 
         var app = StuffHost.CreateBuilder([.. hostArgs]).BuildSite();
+        // Only the embedded development database migrates itself; production migrates with
+        // `stuff migrate`, and a database problem there shows in /readyz instead of stopping the site.
         var database = app.Services.GetRequiredService<DatabaseUrl>();
-        database.EnsureSqliteDirectory();
-
-        // Only the embedded development database migrates itself; production migrates with `stuff migrate`.
         if (app.Environment.IsDevelopment() && database.Provider == DatabaseProvider.Sqlite)
         {
+            database.EnsureSqliteDirectory();
             await using var scope = app.Services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<AppDbContext>().MigrateStuffAsync(cancellationToken);
         }

@@ -60,7 +60,7 @@ public static class StuffCommandLine
                 await parse.InvocationConfiguration.Error.WriteLineAsync("stuff: interrupted.");
                 return 130;
             }
-            catch (Exception e)
+            catch (Exception e) when (e is not HostAbortedException)
             {
                 var error = parse.InvocationConfiguration.Error;
                 await error.WriteLineAsync("stuff: error: " + Describe(e));
@@ -74,7 +74,7 @@ public static class StuffCommandLine
     public static string Describe(Exception e) => e switch
     {
         UserFacingException => e.Message,
-        OptionsValidationException o => "configuration is invalid: " + string.Join("; ", o.Failures),
+        OptionsValidationException o => string.Join(" ", o.Failures),
         DbException db => "database: " + db.Message,
         Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: { } inner } => "database refused the change: " + inner.Message,
         IOException io => io.Message,
@@ -84,6 +84,7 @@ public static class StuffCommandLine
 
     private sealed class PrintVersion : SynchronousCommandLineAction
     {
+
         public override int Invoke(ParseResult parseResult)
         {
             parseResult.InvocationConfiguration.Output.WriteLine($"stuff {AppInfo.Version} (commit {AppInfo.Commit})");

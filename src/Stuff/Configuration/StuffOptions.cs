@@ -1,5 +1,5 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace Stuff.Configuration;
 
@@ -7,7 +7,7 @@ namespace Stuff.Configuration;
 /// The site's own settings. They are top-level keys so that the same names work in
 /// appsettings.json, as environment variables and as lines of the env file.
 /// </summary>
-public sealed class StuffOptions : IValidatableObject
+public sealed class StuffOptions
 {
     /// <summary>Where the data lives: postgres://user:password@host:5432/db or sqlite:///path/stuff.db. Empty means a SQLite file in the data directory.</summary>
     [ConfigurationKeyName("DATABASE_URL")]
@@ -39,18 +39,26 @@ public sealed class StuffOptions : IValidatableObject
     /// <summary>The database the settings point at.</summary>
     public DatabaseUrl Database => Configuration.DatabaseUrl.Parse(DatabaseUrl, ResolvedDataDirectory);
 
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    /// <summary>Every problem with the settings, each naming its setting; empty when they are usable.</summary>
+    public IEnumerable<string> Problems()
     {
         if (NormalizeBasePath(BasePath) is null)
-            yield return new ValidationResult(
-                "STUFF_BASE_PATH must be empty or a path such as /stuff (letters, digits, '-', '_', '.' and '/'; no query, no '..').",
-                [nameof(BasePath)]);
+            yield return "STUFF_BASE_PATH must be empty or a path such as /stuff (letters, digits, '-', '_', '.' and '/'; no query, no '..').";
 
         string? databaseError = null;
         try { _ = Database; }
         catch (FormatException e) { databaseError = e.Message; }
-        if (databaseError is not null)
-            yield return new ValidationResult(databaseError, [nameof(DatabaseUrl)]);
+        if (databaseError is not null) yield return databaseError;
+    }
+
+    /// <summary>Runs <see cref="Problems"/> when the options are first used, and at start-up of the site.</summary>
+    public sealed class Validation : IValidateOptions<StuffOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, StuffOptions options)
+        {
+            var problems = options.Problems().ToList();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
     }
 
     /// <summary>Returns the canonical base path, or null when the value cannot be a base path.</summary>

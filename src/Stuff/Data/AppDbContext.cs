@@ -37,7 +37,7 @@ public abstract class AppDbContext(DbContextOptions options, TimeProvider clock)
 
     private void StampStuff()
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = Timestamps.Truncate(clock.GetUtcNow().UtcDateTime);
         foreach (var entry in ChangeTracker.Entries<StuffItem>())
         {
             switch (entry.State)
@@ -54,6 +54,13 @@ public abstract class AppDbContext(DbContextOptions options, TimeProvider clock)
             }
         }
     }
+}
+
+/// <summary>Times as both databases store them: UTC, to the microsecond (PostgreSQL's precision).</summary>
+public static class Timestamps
+{
+    public static DateTime Truncate(DateTime time) =>
+        new(time.Ticks - time.Ticks % (TimeSpan.TicksPerMillisecond / 1000), DateTimeKind.Utc);
 }
 
 /// <summary>AppDbContext on SQLite; owns Data/Migrations/Sqlite.</summary>

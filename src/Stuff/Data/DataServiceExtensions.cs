@@ -1,25 +1,28 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Stuff.Configuration;
 
 namespace Stuff.Data;
 
 public static class DataServiceExtensions
 {
-    /// <summary>Registers AppDbContext on the provider that DATABASE_URL names.</summary>
-    public static IServiceCollection AddStuffData(this IServiceCollection services, DatabaseUrl database)
+    /// <summary>
+    /// Registers AppDbContext on the provider that DATABASE_URL names. The choice is made when
+    /// the first context is resolved, so every configuration source (and a test host's) counts.
+    /// </summary>
+    public static IServiceCollection AddStuffData(this IServiceCollection services)
     {
-        services.AddSingleton(database);
-        services.AddSingleton(TimeProvider.System);
-        switch (database.Provider)
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<StuffOptions>>().Value.Database);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddDbContext<SqliteDbContext>((sp, o) => o.UseSqlite(sp.GetRequiredService<DatabaseUrl>().ConnectionString));
+        services.AddDbContext<PostgresDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<DatabaseUrl>().ConnectionString));
+        services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<DatabaseUrl>().Provider switch
         {
-            case DatabaseProvider.Sqlite:
-                services.AddDbContext<AppDbContext, SqliteDbContext>(o => o.UseSqlite(database.ConnectionString));
-                break;
-            case DatabaseProvider.Postgres:
-                services.AddDbContext<AppDbContext, PostgresDbContext>(o => o.UseNpgsql(database.ConnectionString));
-                break;
-        }
+            DatabaseProvider.Postgres => sp.GetRequiredService<PostgresDbContext>(),
+            _ => sp.GetRequiredService<SqliteDbContext>(),
+        });
         return services;
     }
 

@@ -1,10 +1,12 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.HttpOverrides;
 using Stuff.Accounts;
 using Stuff.Configuration;
 using Stuff.Data;
 using Stuff.Health;
+using Microsoft.Extensions.Options;
 
 namespace Stuff.Hosting;
 
@@ -12,7 +14,7 @@ namespace Stuff.Hosting;
 public static class StuffHost
 {
     /// <summary>Creates a builder with every configuration source and service of the site.</summary>
-    /// <exception cref="UserFacingException">A setting is missing or malformed; the message names it.</exception>
+    /// <exception cref="UserFacingException">The env file is missing, unsafe or malformed.</exception>
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -22,14 +24,14 @@ public static class StuffHost
             ContentRootPath = HasExplicitContentRoot(args) ? null : AppContext.BaseDirectory,
         });
         builder.Configuration.AddStuffEnvFile();
-        var options = ReadOptions(builder.Configuration);
 
         builder.WebHost.UseStaticWebAssets();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.Host.UseSystemd();
 
-        builder.Services.AddOptions<StuffOptions>().BindConfiguration("");
-        builder.Services.AddStuffData(options.Database);
+        builder.Services.AddOptions<StuffOptions>().BindConfiguration("").ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<StuffOptions>, StuffOptions.Validation>();
+        builder.Services.AddStuffData();
         builder.Services.AddStuffAccounts();
         builder.Services.AddStuffHealthChecks();
         builder.Services.AddRazorPages(pages =>
@@ -44,9 +46,9 @@ public static class StuffHost
             messages.SetAttemptedValueIsInvalidAccessor((value, _) => $"'{value}' is not a valid value.");
             messages.SetValueMustBeANumberAccessor(_ => "Enter a whole number.");
         });
-        builder.Services.AddDataProtection()
-            .SetApplicationName("stuff")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.ResolvedDataDirectory, "keys")));
+        builder.Services.AddDataProtection().SetApplicationName("stuff");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<IOptions<StuffOptions>, ILoggerFactory>((keys, stuff, logging) =>
+            keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(stuff.Value.ResolvedDataDirectory, "keys")), logging));
         builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
         {
             // Only the loopback proxy (Apache on the same host) is trusted; KnownProxies defaults to it.
@@ -59,7 +61,7 @@ public static class StuffHost
     public static WebApplication BuildSite(this WebApplicationBuilder builder)
     {
         var app = builder.Build();
-        var basePath = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StuffOptions>>().Value.NormalizedBasePath;
+        var basePath = app.Services.GetRequiredService<IOptions<StuffOptions>>().Value.NormalizedBasePath;
 
         app.UseForwardedHeaders();
         if (basePath.Length > 0)
@@ -88,16 +90,6 @@ public static class StuffHost
         app.MapRazorPages().WithStaticAssets();
         app.MapStuffHealthChecks();
         return app;
-    }
-
-    /// <summary>Binds and validates the settings; problems become one message listing each setting.</summary>
-    public static StuffOptions ReadOptions(IConfiguration configuration)
-    {
-        var options = configuration.Get<StuffOptions>() ?? new StuffOptions();
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-            throw new UserFacingException("Configuration is invalid:" + string.Concat(results.Select(r => Environment.NewLine + "  - " + r.ErrorMessage)));
-        return options;
     }
 
     private static bool HasExplicitContentRoot(string[] args) =>

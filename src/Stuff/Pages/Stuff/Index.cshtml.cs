@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Stuff.Data;
@@ -14,7 +15,9 @@ public sealed class IndexModel(AppDbContext db) : PageModel
     public int TotalCount { get; private set; }
     public int PageCount => Math.Max(1, (TotalCount + PageSize - 1) / PageSize);
 
-    public async Task OnGetAsync(int? page, CancellationToken cancellationToken)
+    // "page" is also the route value Razor Pages uses for the page's own name, so the query
+    // parameter is bound by name to a differently named argument.
+    public async Task OnGetAsync([FromQuery(Name = "page")] int? page, CancellationToken cancellationToken)
     {
         TotalCount = await db.Stuff.CountAsync(cancellationToken);
         // A page past the end or below 1 shows the nearest real page rather than an error.

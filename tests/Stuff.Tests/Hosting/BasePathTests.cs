@@ -1,0 +1,73 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Stuff.Tests.Infrastructure;
+
+namespace Stuff.Tests.Hosting;
+
+/// <summary>Behind a proxy at /stuff, every link, redirect and asset stays under /stuff.</summary>
+[Collection(SqliteCollection.Name)]
+public sealed class BasePathTests(SqliteSite site) : SiteTests(site), IDisposable
+{
+    private readonly WebApplicationFactory<Program> _proxied =
+        site.WithWebHostBuilder(b => b.UseSetting("STUFF_BASE_PATH", "/stuff/"));
+
+    public void Dispose() => _proxied.Dispose();
+
+    [Fact]
+    public async Task Links_and_assets_carry_the_base_path()
+    {
+        var item = await Site.AddStuffAsync();
+        var client = Site.Client(_proxied);
+
+        var html = await (await client.GetAsync("/stuff/")).BodyAsync();
+
+        Assert.Contains("href=\"/stuff/\"", html);
+        Assert.Contains("href=\"/stuff/new\"", html);
+        Assert.Contains($"href=\"/stuff/edit/{item.Id}\"", html);
+        Assert.Contains($"href=\"/stuff/delete/{item.Id}\"", html);
+        Assert.Contains("href=\"/stuff/account/login\"", html);
+        var css = System.Text.RegularExpressions.Regex.Match(html, "href=\"(/stuff/css/site[^\"]*\\.css)\"");
+        Assert.True(css.Success, "The stylesheet link is not under /stuff.");
+        var asset = await client.GetAsync(css.Groups[1].Value);
+        Assert.Equal(HttpStatusCode.OK, asset.StatusCode);
+        Assert.Equal("text/css", asset.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task Login_round_trip_stays_under_the_base_path()
+    {
+        await Site.CreateUserAsync();
+        var client = Site.Client(_proxied);
+
+        var challenge = await client.GetAsync("/stuff/new");
+        await Forms.AssertRedirectAsync(challenge);
+        var login = challenge.Headers.Location!.ToString();
+        Assert.StartsWith("https://localhost/stuff/account/login?ReturnUrl=%2Fstuff%2Fnew", login);
+
+        var response = await Forms.PostAsync(client, login, [new("Form.Username", "alice"), new("Form.Password", SiteFactory.Password)]);
+        Assert.Equal("/stuff/new", response.Headers.Location!.ToString());
+
+        var saved = await Forms.PostAsync(client, "/stuff/new", [new("Form.Junk", "j"), new("Form.Things", "t"), new("Form.SomeNum", "1")]);
+        Assert.Equal("/stuff/", saved.Headers.Location!.ToString());
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/new")]
+    [InlineData("/stuffing")]
+    public async Task Paths_outside_the_base_path_are_not_served(string path)
+    {
+        var response = await Site.Client(_proxied).GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_endpoints_live_under_the_base_path()
+    {
+        var response = await Site.Client(_proxied).GetAsync("/stuff/healthz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}

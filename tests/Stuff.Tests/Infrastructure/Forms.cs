@@ -1,0 +1,48 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace Stuff.Tests.Infrastructure;
+
+/// <summary>Form posts the way a browser makes them: fetch the page, take its antiforgery token, submit.</summary>
+public static partial class Forms
+{
+    [GeneratedRegex("""name="__RequestVerificationToken" type="hidden" value="([^"]+)"|type="hidden" name="__RequestVerificationToken" value="([^"]+)" """)]
+    private static partial Regex TokenPattern();
+
+    public static string Token(string html)
+    {
+        var match = TokenPattern().Match(html);
+        Assert.True(match.Success, "The page has no antiforgery token.");
+        return WebUtility.HtmlDecode(match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value);
+    }
+
+    /// <summary>GETs <paramref name="formUrl"/> (default: the post URL) for its token, then POSTs the fields with it.</summary>
+    public static async Task<HttpResponseMessage> PostAsync(HttpClient client, string url, IEnumerable<KeyValuePair<string, string>> fields, string? formUrl = null)
+    {
+        var page = await client.GetAsync(formUrl ?? url);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var token = Token(await page.Content.ReadAsStringAsync());
+        return await client.PostAsync(url, new FormUrlEncodedContent([.. fields, new("__RequestVerificationToken", token)]));
+    }
+
+    public static async Task<HttpClient> LoginAsync(this SiteFactory site, string userName = "alice", string password = SiteFactory.Password, HttpClient? client = null)
+    {
+        client ??= site.Client();
+        var response = await PostAsync(client, "account/login", [new("Form.Username", userName), new("Form.Password", password)]);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return client;
+    }
+
+    /// <summary>Asserts a redirect; on failure the message carries the page, which usually says why.</summary>
+    public static async Task<string> AssertRedirectAsync(HttpResponseMessage response)
+    {
+        if (response.StatusCode != HttpStatusCode.Redirect)
+            Assert.Fail($"Expected a redirect, got {(int)response.StatusCode}: {System.Text.RegularExpressions.Regex.Replace(await response.BodyAsync(), @"\s+", " ")}");
+        return response.Headers.Location!.ToString();
+    }
+
+    public static async Task<string> BodyAsync(this HttpResponseMessage response) => await response.Content.ReadAsStringAsync();
+
+    /// <summary>The HTML-encoded form of a value, as it appears in a page.</summary>
+    public static string Html(string text) => System.Text.Encodings.Web.HtmlEncoder.Default.Encode(text);
+}

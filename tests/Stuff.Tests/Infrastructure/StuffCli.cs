@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Stuff.Tests.Infrastructure;
+
+public sealed record CliResult(int ExitCode, string Output, string Error)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";
+}
+
+/// <summary>
+/// Runs the real `stuff` executable (the build of src/Stuff) in its own process, with its own
+/// environment, the way a person or a script runs it.
+/// </summary>
+public sealed class StuffCli
+{
+    private static readonly string AppDirectory = FindAppDirectory();
+
+    private readonly Dictionary<string, string?> _environment = new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["DOTNET_ENVIRONMENT"] = null,
+        ["DATABASE_URL"] = null,
+        ["STUFF_BASE_PATH"] = null,
+        ["STUFF_ENV_FILE"] = null,
+        ["STUFF_SUPERUSER_PASSWORD"] = null,
+        ["ASPNETCORE_URLS"] = null,
+    };
+
+    public StuffCli(string dataDirectory, string? databaseUrl)
+    {
+        _environment["STUFF_DATA_DIR"] = dataDirectory;
+        _environment["DATABASE_URL"] = databaseUrl;
+    }
+
+    public StuffCli With(string name, string? value)
+    {
+        _environment[name] = value;
+        return this;
+    }
+
+    public Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync(null, args);
+
+    /// <summary>Runs with <paramref name="stdin"/> piped in, as a script answering the prompts would.</summary>
+    public async Task<CliResult> RunWithInputAsync(string? stdin, params string[] args)
+    {
+        using var process = Start(args);
+        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
+        process.StandardInput.Close();
+
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"stuff {string.Join(' ', args)} did not finish within 90 s.");
+        }
+        return new CliResult(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>Starts the executable without waiting, for `stuff serve`.</summary>
+    public Process Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        info.ArgumentList.Add(Path.Combine(AppDirectory, "stuff.dll"));
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        foreach (var (key, value) in _environment)
+        {
+            if (value is null) info.Environment.Remove(key);
+            else info.Environment[key] = value;
+        }
+        return Process.Start(info) ?? throw new InvalidOperationException("Could not start stuff.");
+    }
+
+    private static string FindAppDirectory()
+    {
+#if DEBUG
+        const string configuration = "Debug";
+#else
+        const string configuration = "Release";
+#endif
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Stuff.slnx")))
+            directory = directory.Parent;
+        if (directory is null) throw new InvalidOperationException("Cannot find the repository root (Stuff.slnx).");
+        var app = Path.Combine(directory.FullName, "src", "Stuff", "bin", configuration, "net10.0");
+        return File.Exists(Path.Combine(app, "stuff.dll")) ? app : throw new InvalidOperationException($"{app}/stuff.dll is missing: build the solution first.");
+    }
+}
