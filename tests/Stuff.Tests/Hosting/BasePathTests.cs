@@ -49,7 +49,8 @@ public sealed class BasePathTests(SqliteSite site) : SiteTests(site), IDisposabl
         Assert.Equal("/stuff/new", response.Headers.Location!.ToString());
 
         var saved = await Forms.PostAsync(client, "/stuff/new", [new("Form.Junk", "j"), new("Form.Things", "t"), new("Form.SomeNum", "1")]);
-        Assert.Equal("/stuff/", saved.Headers.Location!.ToString());
+        Assert.Equal("/stuff/", await Forms.AssertRedirectAsync(saved));
+        Assert.Contains("Saved", await (await client.GetAsync("/stuff/")).BodyAsync());
     }
 
     [Theory]

@@ -33,11 +33,10 @@ public sealed class StuffCli
         _environment["DATABASE_URL"] = databaseUrl;
     }
 
-    public StuffCli With(string name, string? value)
-    {
-        _environment[name] = value;
-        return this;
-    }
+    private StuffCli(Dictionary<string, string?> environment) => _environment = new(environment);
+
+    /// <summary>A copy of this runner with one more environment variable set (or removed, for null).</summary>
+    public StuffCli With(string name, string? value) => new(_environment) { _environment = { [name] = value } };
 
     public Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync(null, args);
 

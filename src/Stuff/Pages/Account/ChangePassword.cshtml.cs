@@ -52,6 +52,6 @@ public sealed class ChangePasswordModel(UserManager<AppUser> users, SignInManage
 
         await signIn.RefreshSignInAsync(user);
         TempData["Message"] = "Your password was changed.";
-        return RedirectToPage("/Stuff/Index");
+        return this.RedirectToList();
     }
 }

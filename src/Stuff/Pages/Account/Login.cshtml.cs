@@ -52,6 +52,6 @@ public sealed class LoginModel(SignInManager<AppUser> signIn, TimeProvider clock
         }
 
         // The return URL already includes the base path; anything that is not a local path is ignored.
-        return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl) : RedirectToPage("/Stuff/Index");
+        return Url.IsLocalUrl(ReturnUrl) ? LocalRedirect(ReturnUrl) : this.RedirectToList();
     }
 }

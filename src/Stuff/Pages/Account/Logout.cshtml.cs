@@ -16,6 +16,6 @@ public sealed class LogoutModel(SignInManager<AppUser> signIn) : PageModel
     {
         await signIn.SignOutAsync();
         TempData["Message"] = "You are logged out.";
-        return RedirectToPage("/Stuff/Index");
+        return this.RedirectToList();
     }
 }

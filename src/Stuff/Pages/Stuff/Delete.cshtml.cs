@@ -44,7 +44,7 @@ public sealed class DeleteModel(AppDbContext db) : PageModel
         }
 
         TempData["Message"] = $"Deleted “{item.Junk}”.";
-        return RedirectToPage("/Stuff/Index");
+        return this.RedirectToList();
     }
 
     private PageResult Conflict(StuffItem current)

@@ -11,8 +11,6 @@ namespace Stuff.Pages.Stuff;
 /// </summary>
 public sealed class EditModel(AppDbContext db) : PageModel
 {
-    public const string ConflictMessage = "This stuff was changed by someone else since you opened it. Their version is shown below; your changes are still in the form. Save again to overwrite theirs.";
-
     [BindProperty]
     public StuffForm Form { get; set; } = new();
 
@@ -56,7 +54,7 @@ public sealed class EditModel(AppDbContext db) : PageModel
         }
 
         TempData["Message"] = $"Saved “{item.Junk}”.";
-        return RedirectToPage("/Stuff/Index");
+        return this.RedirectToList();
     }
 
     private PageResult Conflict(StuffItem current)
@@ -64,7 +62,6 @@ public sealed class EditModel(AppDbContext db) : PageModel
         Current = current;
         Version = current.Version;
         ModelState.Remove(nameof(Version));
-        ModelState.AddModelError(string.Empty, ConflictMessage);
         return Page();
     }
 }

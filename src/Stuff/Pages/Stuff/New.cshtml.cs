@@ -21,6 +21,6 @@ public sealed class NewModel(AppDbContext db) : PageModel
         await db.SaveChangesAsync(cancellationToken);
 
         TempData["Message"] = $"Saved “{item.Junk}”.";
-        return RedirectToPage("/Stuff/Index");
+        return this.RedirectToList();
     }
 }

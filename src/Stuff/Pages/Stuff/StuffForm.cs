@@ -6,6 +6,9 @@ namespace Stuff.Pages.Stuff;
 /// <summary>The fields a person edits, with the same rules as the schema. Shared by the new and edit pages.</summary>
 public sealed class StuffForm
 {
+    /// <summary>What a person is told when their save or delete meets a newer version of the row.</summary>
+    public const string ConflictHeading = "This stuff was changed by someone else since you opened it.";
+
     [Required(ErrorMessage = "Enter some junk.")]
     [StringLength(StuffItem.JunkMaxLength, ErrorMessage = "Junk must be at most {1} characters.")]
     [Display(Name = "Junk")]

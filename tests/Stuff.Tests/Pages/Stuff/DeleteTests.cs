@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Stuff.Pages.Stuff;
 using Stuff.Tests.Infrastructure;
 
 namespace Stuff.Tests.Pages.Stuff;
@@ -65,7 +66,7 @@ public abstract partial class DeleteTests(SiteFactory site) : SiteTests(site)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var html = await response.BodyAsync();
-        Assert.Contains("Changed by someone else since you opened it", html);
+        Assert.Contains(StuffForm.ConflictHeading, html);
         Assert.Contains("after", html);
         Assert.Equal(1, await Site.QueryAsync(db => db.Stuff.CountAsync()));
 
