@@ -48,7 +48,10 @@ public static class StuffHost
         });
         builder.Services.AddDataProtection().SetApplicationName("stuff");
         builder.Services.AddOptions<KeyManagementOptions>().Configure<IOptions<StuffOptions>, ILoggerFactory>((keys, stuff, logging) =>
-            keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(stuff.Value.ResolvedDataDirectory, "keys")), logging));
+            keys.XmlRepository = new FileSystemXmlRepository(KeyDirectory(stuff.Value), logging));
+        // Linux has no DPAPI: the keys are protected by their directory's mode (0700, the service
+        // user's own), which the framework cannot see, so its warning about that says nothing new.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
         builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
         {
             // Only the loopback proxy (Apache on the same host) is trusted; KnownProxies defaults to it.
@@ -90,6 +93,18 @@ public static class StuffHost
         app.MapRazorPages().WithStaticAssets();
         app.MapStuffHealthChecks();
         return app;
+    }
+
+    /// <summary>The data-protection key ring's directory, created readable by its owner only.</summary>
+    private static DirectoryInfo KeyDirectory(StuffOptions options)
+    {
+        var path = Path.Combine(options.ResolvedDataDirectory, "keys");
+        if (!Directory.Exists(path))
+        {
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
+            else Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        return new DirectoryInfo(path);
     }
 
     private static bool HasExplicitContentRoot(string[] args) =>

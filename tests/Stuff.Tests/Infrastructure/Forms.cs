@@ -16,6 +16,14 @@ public static partial class Forms
         return WebUtility.HtmlDecode(match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value);
     }
 
+    /// <summary>The value of a named input in a page, such as the hidden Version of an edit form.</summary>
+    public static string Field(string html, string name)
+    {
+        var match = Regex.Match(html, $"name=\"{Regex.Escape(name)}\" value=\"([^\"]*)\"");
+        Assert.True(match.Success, $"The page has no field {name}.");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
     /// <summary>GETs <paramref name="formUrl"/> (default: the post URL) for its token, then POSTs the fields with it.</summary>
     public static async Task<HttpResponseMessage> PostAsync(HttpClient client, string url, IEnumerable<KeyValuePair<string, string>> fields, string? formUrl = null)
     {

@@ -1,18 +1,14 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Stuff.Pages.Stuff;
 using Stuff.Tests.Infrastructure;
 
 namespace Stuff.Tests.Pages.Stuff;
 
-public abstract partial class DeleteTests(SiteFactory site) : SiteTests(site)
+public abstract class DeleteTests(SiteFactory site) : SiteTests(site)
 {
-    [GeneratedRegex(@"name=""Version"" value=""(\d+)""")]
-    private static partial Regex VersionField();
-
     private static FormUrlEncodedContent Confirm(string page) =>
-        new([new("__RequestVerificationToken", Forms.Token(page)), new("Version", VersionField().Match(page).Groups[1].Value)]);
+        new([new("__RequestVerificationToken", Forms.Token(page)), new("Version", Forms.Field(page, "Version"))]);
 
     [Fact]
     public async Task Anonymous_users_are_sent_to_login_and_nothing_is_deleted()
