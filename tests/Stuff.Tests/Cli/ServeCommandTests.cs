@@ -21,13 +21,15 @@ public abstract partial class ServeCommandTests(DatabaseProvider provider) : Cli
     public async Task A_scripted_superuser_logs_in_and_creates_stuff_that_shows_on_the_list()
     {
         await MigratedAsync();
-        var create = await Stuff.With("STUFF_SUPERUSER_PASSWORD", Password).RunAsync("createsuperuser", "--username", "admin", "--email", "admin@example.org", "--no-input");
-        Assert.True(create.ExitCode == 0, create.ToString());
+        var create = await Stuff.With("STUFF_SUPERUSER_PASSWORD", "the first passphrase").RunAsync("createsuperuser", "--username", "admin", "--email", "admin@example.org", "--no-input");
+        AssertSucceeded(create);
+        AssertSucceeded(await Stuff.RunWithInputAsync($"{Password}\n{Password}\n", "changepassword", "admin"));
 
         using var server = Stuff.Start("serve", "--urls", "http://127.0.0.1:0");
+        Task<string>? logs = null;
         try
         {
-            var address = await WaitForAddressAsync(server);
+            (var address, logs) = await WaitForAddressAsync(server);
             using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
             {
                 BaseAddress = new Uri(address + "/"),
@@ -48,20 +50,30 @@ public abstract partial class ServeCommandTests(DatabaseProvider provider) : Cli
             await StopAsync(server);
         }
         Assert.Equal(0, server.ExitCode);
+
+        // The server's log never carries the database password or the user's.
+        var log = await logs!;
+        Assert.Contains("Now listening on", log);
+        var databasePassword = new Uri(Database.Url).UserInfo.Split(':') is [_, var secret] ? Uri.UnescapeDataString(secret) : null;
+        if (databasePassword is not null) Assert.DoesNotContain(databasePassword, log);
+        Assert.DoesNotContain(Password, log);
     }
 
-    private static async Task<string> WaitForAddressAsync(Process server)
+    /// <summary>Reads the log until Kestrel says where it listens; the rest of the log is collected in the background.</summary>
+    private static async Task<(string Address, Task<string> Logs)> WaitForAddressAsync(Process server)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var seen = new System.Text.StringBuilder();
         while (await server.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
+            seen.AppendLine(line);
             var match = Listening().Match(line);
             if (match.Success)
             {
                 // Keep draining the output so the server never blocks on a full pipe.
-                _ = server.StandardOutput.ReadToEndAsync();
-                _ = server.StandardError.ReadToEndAsync();
-                return match.Groups[1].Value;
+                var output = server.StandardOutput.ReadToEndAsync();
+                var error = server.StandardError.ReadToEndAsync();
+                return (match.Groups[1].Value, Task.WhenAll(output, error).ContinueWith(t => seen + string.Concat(t.Result)));
             }
         }
         throw new InvalidOperationException("stuff serve ended before listening: " + await server.StandardError.ReadToEndAsync());
