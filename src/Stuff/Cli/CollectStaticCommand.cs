@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Microsoft.Extensions.FileProviders;
 using Stuff.Configuration;
 
@@ -15,7 +16,8 @@ public static class CollectStaticCommand
             Required = true,
             HelpName = "DIR",
         };
-        var command = new Command("collectstatic", "Copy the static files to a directory; files already up to date are left alone.") { output };
+        var check = new Option<bool>("--check") { Description = "Change nothing; exit 1 when a file would be copied." };
+        var command = new Command("collectstatic", "Copy the static files to a directory; files already up to date are left alone.") { output, check };
         command.SetAction(StuffCommandLine.Guard(async (parse, cancellationToken) =>
         {
             var target = parse.GetRequiredValue(output);
@@ -26,16 +28,22 @@ public static class CollectStaticCommand
 
             if (File.Exists(target.FullName))
                 throw new UserFacingException($"{target.FullName} is a file, not a directory.");
-            Directory.CreateDirectory(target.FullName);
+            var checkOnly = parse.GetValue(check);
+            if (!checkOnly) Directory.CreateDirectory(target.FullName);
 
             int copied = 0, unchanged = 0;
-            foreach (var (relative, file) in Walk(source, ""))
+            foreach (var (relative, file) in Walk(source, "").Concat(FingerprintedCopies(source)))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var destination = Path.Combine(target.FullName, relative);
                 if (await IsSameAsync(file, destination, cancellationToken))
                 {
                     unchanged++;
+                    continue;
+                }
+                if (checkOnly)
+                {
+                    copied++;
                     continue;
                 }
                 Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
@@ -48,11 +56,38 @@ public static class CollectStaticCommand
                 copied++;
             }
 
+            if (checkOnly)
+            {
+                await parse.InvocationConfiguration.Output.WriteLineAsync(
+                    copied == 0 ? $"{target.FullName} is up to date ({unchanged} files)." : $"{copied} static file(s) in {target.FullName} are missing or out of date.");
+                return copied == 0 ? 0 : 1;
+            }
             await parse.InvocationConfiguration.Output.WriteLineAsync(
                 $"{copied} static file(s) copied to {target.FullName}, {unchanged} unchanged.");
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Pages link to fingerprinted names (site.abc123.css) that the app maps to the real file;
+    /// a web server serving the directory needs a file under each of those names too.
+    /// </summary>
+    private static IEnumerable<(string Relative, IFileInfo File)> FingerprintedCopies(IFileProvider source)
+    {
+        var manifest = Path.Combine(AppContext.BaseDirectory, "stuff.staticwebassets.endpoints.json");
+        if (!File.Exists(manifest)) yield break;
+        using var document = JsonDocument.Parse(File.ReadAllText(manifest));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var endpoint in document.RootElement.GetProperty("Endpoints").EnumerateArray())
+        {
+            var route = endpoint.GetProperty("Route").GetString()!;
+            var asset = endpoint.GetProperty("AssetFile").GetString()!;
+            var negotiated = endpoint.TryGetProperty("Selectors", out var selectors) && selectors.GetArrayLength() > 0;
+            if (negotiated || route == asset || !seen.Add(route)) continue;
+            var file = source.GetFileInfo(asset);
+            if (file.Exists) yield return (route, file);
+        }
     }
 
     private static IEnumerable<(string Relative, IFileInfo File)> Walk(IFileProvider provider, string directory)

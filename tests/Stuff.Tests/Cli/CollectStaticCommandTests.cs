@@ -13,15 +13,15 @@ public sealed class CollectStaticCommandTests() : CliTests(DatabaseProvider.Sqli
 
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Matches(@"^[1-9]\d* static file\(s\) copied to .+, 0 unchanged\.", first.Output);
-        Assert.True(File.Exists(Path.Combine(target, "css", "site.css")));
+        Assert.True(File.Exists(Path.Combine(target, "static", "css", "site.css")));
 
         var second = await Stuff.RunAsync("collectstatic", "--output", target);
         Assert.Matches(@"^0 static file\(s\) copied to .+, [1-9]\d* unchanged\.", second.Output);
 
-        File.WriteAllText(Path.Combine(target, "css", "site.css"), "stale");
+        File.WriteAllText(Path.Combine(target, "static", "css", "site.css"), "stale");
         var third = await Stuff.RunAsync("collectstatic", "--output", target);
         Assert.StartsWith("1 static file(s) copied", third.Output);
-        Assert.NotEqual("stale", File.ReadAllText(Path.Combine(target, "css", "site.css")));
+        Assert.NotEqual("stale", File.ReadAllText(Path.Combine(target, "static", "css", "site.css")));
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class BasePathTests(SqliteSite site) : SiteTests(site), IDisposabl
         Assert.Contains($"href=\"/stuff/edit/{item.Id}\"", html);
         Assert.Contains($"href=\"/stuff/delete/{item.Id}\"", html);
         Assert.Contains("href=\"/stuff/account/login\"", html);
-        var css = System.Text.RegularExpressions.Regex.Match(html, "href=\"(/stuff/css/site[^\"]*\\.css)\"");
+        var css = System.Text.RegularExpressions.Regex.Match(html, "href=\"(/stuff/static/css/site[^\"]*\\.css)\"");
         Assert.True(css.Success, "The stylesheet link is not under /stuff.");
         var asset = await client.GetAsync(css.Groups[1].Value);
         Assert.Equal(HttpStatusCode.OK, asset.StatusCode);

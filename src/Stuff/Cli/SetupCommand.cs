@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Stuff.Configuration;
+using Stuff.Setup;
+
+namespace Stuff.Cli;
+
+/// <summary>
+/// `stuff setup`: a fresh Debian/Ubuntu or Fedora/RHEL server to the site over HTTPS behind
+/// Apache, with PostgreSQL, a service and its secrets. Every step checks before it changes
+/// anything, so a second run changes nothing; --dry-run prints the whole plan.
+/// </summary>
+public static class SetupCommand
+{
+    public static Command Create()
+    {
+        var domain = new Option<string>("--domain") { Description = "The name the site is reached by, e.g. example.org.", Required = true };
+        var basePath = new Option<string>("--base-path") { Description = "The path the site lives under.", DefaultValueFactory = _ => "/stuff" };
+        var tls = new Option<string?>("--tls") { Description = "self-signed: make a certificate here (for trying it out)." };
+        tls.AcceptOnlyFromAmong("self-signed");
+        var certificate = new Option<FileInfo?>("--tls-cert") { Description = "A PEM certificate (with its chain) to serve.", HelpName = "FILE" };
+        var key = new Option<FileInfo?>("--tls-key") { Description = "The PEM private key of --tls-cert.", HelpName = "FILE" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Change nothing; print every command and file the setup would run and write." };
+
+        var command = new Command("setup", "Install and configure everything the site needs on this server (run as root).")
+        {
+            domain, basePath, tls, certificate, key, dryRun,
+        };
+        command.SetAction(StuffCommandLine.Guard(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var settings = Settings(parse.GetRequiredValue(domain), parse.GetValue(basePath), parse.GetValue(tls), parse.GetValue(certificate), parse.GetValue(key));
+            var shell = new ProcessShell();
+            var facts = await HostFacts.DetectAsync(shell, cancellationToken);
+            var context = new SetupContext(shell, facts, settings);
+            var steps = Plan.Steps();
+
+            await output.WriteLineAsync($"stuff setup on {facts.PrettyName} ({facts.Family} family{(facts.HasSystemd ? "" : ", no systemd")}{(facts.SelinuxEnforcing ? ", SELinux enforcing" : "")})");
+            if (parse.GetValue(dryRun))
+            {
+                await output.WriteLineAsync("Dry run: nothing is changed. The plan:");
+                for (var i = 0; i < steps.Count; i++)
+                {
+                    await output.WriteLineAsync($"[{i + 1}/{steps.Count}] {steps[i].Name}");
+                    foreach (var line in steps[i].Describe(context)) await output.WriteLineAsync("    " + line);
+                }
+                return 0;
+            }
+
+            if (Environment.UserName != "root")
+                throw new UserFacingException("stuff setup changes the system and must run as root: sudo ./stuff setup ... (or --dry-run to see the plan).");
+            return await RunAsync(context, steps, output, cancellationToken);
+        }));
+        return command;
+    }
+
+    private static SetupSettings Settings(string domain, string? basePath, string? tls, FileInfo? certificate, FileInfo? key)
+    {
+        domain = domain.Trim().ToLowerInvariant();
+        if (Uri.CheckHostName(domain) is not (UriHostNameType.Dns) || domain.Length > 253)
+            throw new UserFacingException($"--domain must be a host name such as example.org, not '{domain}'.");
+        var normalized = StuffOptions.NormalizeBasePath(basePath)
+            ?? throw new UserFacingException("--base-path must be a path such as /stuff (letters, digits, '-', '_', '.').");
+
+        if (tls is not null && (certificate is not null || key is not null))
+            throw new UserFacingException("Give either --tls self-signed or --tls-cert with --tls-key, not both.");
+        if (tls is null && (certificate is null || key is null))
+            throw new UserFacingException("HTTPS needs a certificate: --tls self-signed, or --tls-cert FILE --tls-key FILE.");
+        foreach (var file in new[] { certificate, key })
+            if (file is { Exists: false }) throw new UserFacingException($"{file.FullName} does not exist.");
+
+        // The release is the directory this executable was started from.
+        var source = AppContext.BaseDirectory.TrimEnd('/');
+        if (!File.Exists(Path.Combine(source, "stuff")))
+            throw new UserFacingException("stuff setup installs the published executable it is run from; publish first (see the README's Deploy section) and run ./stuff setup from there.");
+        return new SetupSettings(domain, normalized, tls is null ? TlsMode.Provided : TlsMode.SelfSigned, certificate?.FullName, key?.FullName, source);
+    }
+
+    private static async Task<int> RunAsync(SetupContext context, IReadOnlyList<Step> steps, TextWriter output, CancellationToken cancellationToken)
+    {
+        var total = Stopwatch.StartNew();
+        var changed = new List<string>();
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            var clock = Stopwatch.StartNew();
+            await output.WriteAsync($"[{i + 1}/{steps.Count}] {step.Name} ... ");
+            await output.FlushAsync(cancellationToken);
+            try
+            {
+                var reason = await step.CheckAsync(context, cancellationToken);
+                if (reason is null)
+                {
+                    await output.WriteLineAsync($"ok ({clock.Elapsed.TotalSeconds:0.0} s)");
+                    continue;
+                }
+                if (step.VerifiesOnly) throw new StepFailedException(reason);
+
+                await step.ApplyAsync(context, cancellationToken);
+                var after = step is ServiceStep or ApacheSiteStep ? null : await step.CheckAsync(context, cancellationToken);
+                if (after is not null) throw new StepFailedException($"still not right after the change: {after}");
+                changed.Add(step.Name);
+                await output.WriteLineAsync($"changed ({clock.Elapsed.TotalSeconds:0.0} s): {reason}");
+            }
+            catch (Exception e) when (e is StepFailedException or IOException or UnauthorizedAccessException or Npgsql.NpgsqlException)
+            {
+                await output.WriteLineAsync("FAILED");
+                throw new UserFacingException(
+                    $"step {i + 1} \"{step.Name}\" failed: {e.Message}{Environment.NewLine}" +
+                    "Nothing that was already working was removed. Fix the cause and run the same command again; finished steps will report ok.");
+            }
+        }
+
+        await output.WriteLineAsync();
+        await output.WriteLineAsync(changed.Count == 0
+            ? $"Nothing to change: everything was already in place ({total.Elapsed.TotalSeconds:0.0} s)."
+            : $"Done in {total.Elapsed.TotalSeconds:0.0} s; changed: {string.Join(", ", changed)}.");
+        await output.WriteLineAsync($"The site: https://{context.Settings.Domain}{context.Settings.BasePath}/");
+        await output.WriteLineAsync($"Next: create the first user with  sudo -u {Layout.ServiceUser} STUFF_ENV_FILE={context.Layout.EnvFile} {context.Layout.Executable} createsuperuser");
+        return 0;
+    }
+}

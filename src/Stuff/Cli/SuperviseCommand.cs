@@ -1,0 +1,18 @@
+using System.CommandLine;
+using Stuff.Setup;
+
+namespace Stuff.Cli;
+
+/// <summary>`stuff supervise`: keeps `stuff serve` running where there is no systemd. Started by `stuff setup`.</summary>
+public static class SuperviseCommand
+{
+    public static Command Create()
+    {
+        var pidFile = new Option<string>("--pid-file") { Description = "Where to write the supervisor's pid.", Required = true, HelpName = "FILE" };
+        var logFile = new Option<string>("--log-file") { Description = "Where the app's output goes (appended).", Required = true, HelpName = "FILE" };
+        var command = new Command("supervise", "Run the site and restart it when it fails, for hosts without systemd (setup starts this).") { pidFile, logFile };
+        command.SetAction(StuffCommandLine.Guard((parse, cancellationToken) =>
+            Supervisor.RunAsync(parse.GetRequiredValue(pidFile), parse.GetRequiredValue(logFile), cancellationToken)));
+        return command;
+    }
+}

@@ -1,0 +1,25 @@
+namespace Stuff.Setup;
+
+/// <summary>The steps of `stuff setup`, in order. The same objects serve the run, the dry run and the tests.</summary>
+public static class Plan
+{
+    public static IReadOnlyList<Step> Steps() =>
+    [
+        new PackagesStep(),
+        new ApacheModulesStep(),
+        new PostgresServerStep(),
+        new UsersStep(),
+        new DirectoriesStep(),
+        new ReleaseStep(),
+        new FilesStep("Settings and secrets", c => [Secrets.EnvFileSpec(c)], restartsApp: true),
+        new PostgresRoleStep(),
+        new PgHbaStep(),
+        new TlsStep(),
+        new SelinuxStep(),
+        new MigrateStep(),
+        new CollectStaticStep(),
+        new ServiceStep(),
+        new ApacheSiteStep(),
+        new VerifyStep(),
+    ];
+}

@@ -1,0 +1,53 @@
+namespace Stuff.Setup;
+
+public enum TlsMode { SelfSigned, Provided }
+
+/// <summary>What the person asked for on the command line.</summary>
+public sealed record SetupSettings(
+    string Domain,
+    string BasePath,
+    TlsMode Tls,
+    string? CertificateFile,
+    string? KeyFile,
+    string SourceDirectory,
+    int AppPort = 5080);
+
+/// <summary>
+/// Where everything goes on the server. The executable lives under /opt/stuff/bin, which
+/// SELinux labels bin_t, so systemd may run it; static files live under /var/www, which is
+/// httpd_sys_content_t, so Apache may read them; state lives in /var/lib/stuff.
+/// </summary>
+public sealed record Layout(Family Family, int PostgresVersion)
+{
+    public const string ServiceUser = "stuff";
+    public const string DeployGroup = "webadmin";
+    public const string Database = "stuff";
+
+    public string AppRoot => "/opt/stuff";
+    public string BinDirectory => "/opt/stuff/bin";
+    public string Executable => "/opt/stuff/bin/stuff";
+    public string StaticRoot => "/var/www/stuff";
+    public string ConfigDirectory => "/etc/stuff";
+    public string EnvFile => "/etc/stuff/stuff.env";
+    public string DataDirectory => "/var/lib/stuff";
+    public string LogDirectory => "/var/log/stuff";
+    public string LogFile => "/var/log/stuff/stuff.log";
+    public string RunDirectory => "/run/stuff";
+    public string PidFile => "/run/stuff/stuff.pid";
+    public string UnitFile => "/etc/systemd/system/stuff.service";
+
+    public string ApacheService => Family == Family.Debian ? "apache2" : "httpd";
+    public string ApacheCtl => Family == Family.Debian ? "apache2ctl" : "apachectl";
+    public string ApacheSiteFile => Family == Family.Debian ? "/etc/apache2/sites-available/stuff.conf" : "/etc/httpd/conf.d/stuff.conf";
+
+    public string CertificateFile => Family == Family.Debian ? "/etc/ssl/certs/stuff.crt" : "/etc/pki/tls/certs/stuff.crt";
+    public string KeyFile => Family == Family.Debian ? "/etc/ssl/private/stuff.key" : "/etc/pki/tls/private/stuff.key";
+
+    public string PgHbaFile => Family == Family.Debian
+        ? $"/etc/postgresql/{PostgresVersion}/main/pg_hba.conf"
+        : "/var/lib/pgsql/data/pg_hba.conf";
+
+    public IReadOnlyList<string> Packages => Family == Family.Debian
+        ? ["apache2", "postgresql", "openssl"]
+        : ["httpd", "mod_ssl", "postgresql-server", "openssl", "policycoreutils-python-utils"];
+}

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Stuff.Setup;
+
+/// <summary>
+/// Where systemd does not run (containers, CI), `stuff supervise` keeps `stuff serve` running:
+/// it writes a pid file, restarts the app when it fails, and passes SIGTERM on so that
+/// in-flight requests finish.
+/// </summary>
+public static class Supervisor
+{
+    /// <summary>Sends SIGTERM (Process.Kill would send SIGKILL, which gives no time to finish requests).</summary>
+    private static void Terminate(int pid)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+        kill?.WaitForExit();
+    }
+
+    /// <summary>The supervisor's pid when the pid file names a live process, else null.</summary>
+    public static int? RunningPid(string pidFile)
+    {
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)) return null;
+        return Directory.Exists($"/proc/{pid}") ? pid : null;
+    }
+
+    public static async Task StopAsync(string pidFile, CancellationToken cancellationToken)
+    {
+        if (RunningPid(pidFile) is not { } pid) return;
+        Terminate(pid);
+        for (var i = 0; i < 80 && Directory.Exists($"/proc/{pid}"); i++)
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        if (Directory.Exists($"/proc/{pid}"))
+            throw new StepFailedException($"the app (supervisor pid {pid}) did not stop within 40 s of SIGTERM.");
+    }
+
+    /// <summary>Starts the supervisor detached, as the service user, logging to the log file.</summary>
+    public static async Task StartAsync(SetupContext context, CancellationToken cancellationToken)
+    {
+        var layout = context.Layout;
+        // The detached process must not hold setup's output pipes open, or setup would wait for it
+        // forever; the arguments go to sh as "$@", never into the script text.
+        await context.Shell.MustAsync("sh",
+            ["-c", "exec setsid -f \"$@\" </dev/null >/dev/null 2>&1", "sh",
+             "runuser", "-u", Layout.ServiceUser, "--", "env", $"STUFF_ENV_FILE={layout.EnvFile}",
+             layout.Executable, "supervise", "--pid-file", layout.PidFile, "--log-file", layout.LogFile], cancellationToken);
+    }
+
+    /// <summary>The supervise command's loop.</summary>
+    public static async Task<int> RunAsync(string pidFile, string logFile, CancellationToken cancellationToken)
+    {
+        await File.WriteAllTextAsync(pidFile, Environment.ProcessId + "\n", cancellationToken);
+        await using var log = new StreamWriter(new FileStream(logFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+        var stopping = false;
+        Process? child = null;
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+        {
+            signal.Cancel = true;
+            stopping = true;
+            if (child is { HasExited: false }) Terminate(child.Id);
+        });
+
+        var failures = new Queue<DateTime>();
+        try
+        {
+            while (!stopping)
+            {
+                var info = new ProcessStartInfo(Environment.ProcessPath!, ["serve"])
+                {
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                    UseShellExecute = false,
+                };
+                child = Process.Start(info)!;
+                await log.WriteLineAsync($"{DateTime.UtcNow:O} supervise: started stuff serve (pid {child.Id})");
+                var copyOut = CopyAsync(child.StandardOutput, log);
+                var copyErr = CopyAsync(child.StandardError, log);
+                await child.WaitForExitAsync(CancellationToken.None);
+                await Task.WhenAll(copyOut, copyErr);
+                if (stopping) break;
+
+                await log.WriteLineAsync($"{DateTime.UtcNow:O} supervise: stuff serve exited with code {child.ExitCode}; restarting");
+                failures.Enqueue(DateTime.UtcNow);
+                while (failures.Count > 0 && failures.Peek() < DateTime.UtcNow.AddMinutes(-1)) failures.Dequeue();
+                // Like systemd's start limit: a crash loop backs off instead of spinning.
+                await Task.Delay(failures.Count >= 5 ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(2), CancellationToken.None);
+            }
+        }
+        finally
+        {
+            File.Delete(pidFile);
+            await log.WriteLineAsync($"{DateTime.UtcNow:O} supervise: stopped");
+        }
+        return 0;
+    }
+
+    private static async Task CopyAsync(StreamReader from, StreamWriter to)
+    {
+        while (await from.ReadLineAsync() is { } line)
+        {
+            lock (to) to.WriteLine(line);
+        }
+    }
+}

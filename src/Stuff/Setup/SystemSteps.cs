@@ -1,0 +1,201 @@
+namespace Stuff.Setup;
+
+/// <summary>Apache, PostgreSQL and the tools setup calls, from the distribution's packages.</summary>
+public sealed class PackagesStep : Step
+{
+    public override string Name => "Packages";
+
+    public override IEnumerable<string> Describe(SetupContext context) => context.Facts.Family == Family.Debian
+        ? ["run apt-get update", $"run apt-get install -y {string.Join(' ', context.Layout.Packages)}"]
+        : [$"run dnf install -y {string.Join(' ', context.Layout.Packages)}"];
+
+    public override async Task<string?> CheckAsync(SetupContext context, CancellationToken cancellationToken)
+    {
+        var missing = new List<string>();
+        foreach (var package in context.Layout.Packages)
+        {
+            var installed = context.Facts.Family == Family.Debian
+                ? await context.Shell.TryRunAsync("dpkg-query", ["-W", "-f=${Status}", package], cancellationToken) is { Ok: true } r && r.Output.Contains("install ok installed")
+                : await context.Shell.TryRunAsync("rpm", ["-q", package], cancellationToken) is { Ok: true };
+            if (!installed) missing.Add(package);
+        }
+        return missing.Count == 0 ? null : "not installed: " + string.Join(", ", missing);
+    }
+
+    public override async Task ApplyAsync(SetupContext context, CancellationToken cancellationToken)
+    {
+        if (context.Facts.Family == Family.Debian)
+        {
+            await context.Shell.MustAsync("apt-get", ["update", "-q"], cancellationToken);
+            await context.Shell.MustAsync("apt-get", ["install", "-y", "-q", .. context.Layout.Packages], cancellationToken);
+        }
+        else
+        {
+            await context.Shell.MustAsync("dnf", ["install", "-y", "-q", .. context.Layout.Packages], cancellationToken);
+        }
+    }
+}
+
+/// <summary>Debian enables few Apache modules; the site needs the proxy, headers and TLS ones.</summary>
+public sealed class ApacheModulesStep : Step
+{
+    private static readonly string[] Modules = ["proxy", "proxy_http", "headers", "ssl", "alias"];
+
+    public override string Name => "Apache modules";
+
+    public override IEnumerable<string> Describe(SetupContext context) => context.Facts.Family == Family.Debian
+        ? [$"run a2enmod {string.Join(' ', Modules)}"]
+        : ["(Fedora loads proxy, proxy_http, headers and ssl with the httpd and mod_ssl packages)"];
+
+    public override async Task<string?> CheckAsync(SetupContext context, CancellationToken cancellationToken)
+    {
+        if (context.Facts.Family != Family.Debian) return null;
+        var missing = Modules.Where(m => !File.Exists($"/etc/apache2/mods-enabled/{m}.load")).ToList();
+        return missing.Count == 0 ? null : "not enabled: " + string.Join(", ", missing);
+    }
+
+    public override async Task ApplyAsync(SetupContext context, CancellationToken cancellationToken)
+    {
+        await context.Shell.MustAsync("a2enmod", ["-q", .. Modules], cancellationToken);
+        context.ApacheReloadNeeded = true;
+    }
+}
+
+/// <summary>A running PostgreSQL cluster: Debian creates one with the package; Fedora needs initdb.</summary>
+public sealed class PostgresServerStep : Step
+{
+    public override string Name => "PostgreSQL server";
+
+    private static string Version(SetupContext c) => c.Facts.PostgresVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public override IEnumerable<string> Describe(SetupContext context) => context.Facts.Family == Family.Debian
+        ? [$"run pg_ctlcluster {Version(context)} main start   (when the cluster is not online)"]
+        : ["run postgresql-setup --initdb   (when /var/lib/pgsql/data/PG_VERSION is missing)", "run systemctl enable --now postgresql"];
+
+    public override async Task<string?> CheckAsync(SetupContext context, CancellationToken cancellationToken)
+    {
+        if (context.Facts.Family == Family.Fedora && !File.Exists("/var/lib/pgsql/data/PG_VERSION")) return "the cluster is not initialised";
+        var ready = await context.Shell.TryRunAsync("runuser", ["-u", "postgres", "--", "psql", "-XtAc", "SELECT 1"], cancellationToken);
+        return ready is { Ok: true } ? null : "the server is not accepting connections";
+    }
+
+    public override async Task ApplyAsync(SetupContext context, CancellationToken cancellationToken)
+    {
+        if (context.Facts.Family == Family.Debian)
+        {
+            var clusters = await context.Shell.MustAsync("pg_lsclusters", ["--no-header"], cancellationToken);
+            if (!clusters.Output.Contains($"{Version(context)} main", StringComparison.Ordinal))
+                await context.Shell.MustAsync("pg_createcluster", [Version(context), "main"], cancellationToken);
+            await context.Shell.MustAsync("pg_ctlcluster", [Version(context), "main", "start"], cancellationToken);
+        }
+        else
+        {
+            if (!File.Exists("/var/lib/pgsql/data/PG_VERSION"))
+                await context.Shell.MustAsync("postgresql-setup", ["--initdb"], cancellationToken);
+            await context.Shell.MustAsync("systemctl", ["enable", "--now", "postgresql"], cancellationToken);
+        }
+        await WaitAsync(context, cancellationToken);
+    }
+
+    private static async Task WaitAsync(SetupContext context, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 30; i++)
+        {
+            if (await context.Shell.TryRunAsync("runuser", ["-u", "postgres", "--", "psql", "-XtAc", "SELECT 1"], cancellationToken) is { Ok: true }) return;
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        }
+        throw new StepFailedException("PostgreSQL did not accept connections within 30 s; see its log under /var/log/postgresql or `journalctl -u postgresql`.");
+    }
+}
+
+/// <summary>The service user that runs the app and the group of people allowed to deploy it.</summary>
+public sealed class UsersStep : Step
+{
+    public override string Name => "Users";
+
+    public override IEnumerable<string> Describe(SetupContext context) =>
+    [
+        $"run groupadd --system {Layout.DeployGroup}",
+        $"run useradd --system --user-group --home-dir {context.Layout.DataDirectory} --no-create-home --shell /usr/sbin/nologin {Layout.ServiceUser}",
+    ];
+
+    public override async Task<string?> CheckAsync(SetupContext context, CancellationToken cancellationToken)
+    {
+        if (await context.Shell.TryRunAsync("getent", ["group", Layout.DeployGroup], cancellationToken) is not { Ok: true }) return $"group {Layout.DeployGroup} is missing";
+        if (await context.Shell.TryRunAsync("id", ["-u", Layout.ServiceUser], cancellationToken) is not { Ok: true }) return $"user {Layout.ServiceUser} is missing";
+        return null;
+    }
+
+    public override async Task ApplyAsync(SetupContext context, CancellationToken cancellationToken)
+    {
+        if (await context.Shell.TryRunAsync("getent", ["group", Layout.DeployGroup], cancellationToken) is not { Ok: true })
+            await context.Shell.MustAsync("groupadd", ["--system", Layout.DeployGroup], cancellationToken);
+        if (await context.Shell.TryRunAsync("id", ["-u", Layout.ServiceUser], cancellationToken) is not { Ok: true })
+            await context.Shell.MustAsync("useradd", ["--system", "--user-group", "--home-dir", context.Layout.DataDirectory, "--no-create-home", "--shell", "/usr/sbin/nologin", Layout.ServiceUser], cancellationToken);
+    }
+}
+
+/// <summary>
+/// Copies the release (the executable and what sits beside it) into /opt/stuff/bin. Files are
+/// compared byte for byte, so running setup from the installed binary changes nothing.
+/// </summary>
+public sealed class ReleaseStep : Step
+{
+    public override string Name => "Install the release";
+
+    private static IEnumerable<string> Files(SetupContext context) =>
+        Directory.EnumerateFiles(context.Settings.SourceDirectory, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(context.Settings.SourceDirectory, f))
+            .Where(f => !f.EndsWith(".pdb", StringComparison.Ordinal) && !f.StartsWith("appsettings.Development", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+
+    public override IEnumerable<string> Describe(SetupContext context) =>
+        [$"copy {context.Settings.SourceDirectory}/* to {context.Layout.BinDirectory}/ (root:root, executable 0755, other files 0644)"];
+
+    public override Task<string?> CheckAsync(SetupContext context, CancellationToken cancellationToken)
+    {
+        if (Same(context.Settings.SourceDirectory, context.Layout.BinDirectory)) return Task.FromResult<string?>(null);
+        var changed = Files(context).FirstOrDefault(f => !SameContent(Path.Combine(context.Settings.SourceDirectory, f), Path.Combine(context.Layout.BinDirectory, f)));
+        return Task.FromResult(changed is null ? null : $"{changed} is new or different");
+    }
+
+    public override async Task ApplyAsync(SetupContext context, CancellationToken cancellationToken)
+    {
+        foreach (var relative in Files(context))
+        {
+            var source = Path.Combine(context.Settings.SourceDirectory, relative);
+            var target = Path.Combine(context.Layout.BinDirectory, relative);
+            if (SameContent(source, target)) continue;
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            // Copy beside and rename: a running process keeps its old file, the next start gets the new one.
+            var temporary = target + ".stuff-new";
+            File.Copy(source, temporary, overwrite: true);
+            var executable = relative == "stuff";
+            File.SetUnixFileMode(temporary, executable ? (UnixFileMode)0b111_101_101 : (UnixFileMode)0b110_100_100);
+            await context.Shell.MustAsync("chown", ["root:root", temporary], cancellationToken);
+            File.Move(temporary, target, overwrite: true);
+        }
+        context.AppRestartNeeded = true;
+    }
+
+    private static bool Same(string a, string b) =>
+        string.Equals(Path.GetFullPath(a).TrimEnd('/'), Path.GetFullPath(b).TrimEnd('/'), StringComparison.Ordinal);
+
+    private static bool SameContent(string a, string b)
+    {
+        var fa = new FileInfo(a);
+        var fb = new FileInfo(b);
+        if (!fb.Exists || fa.Length != fb.Length) return false;
+        using var sa = fa.OpenRead();
+        using var sb = fb.OpenRead();
+        var ba = new byte[81920];
+        var bb = new byte[81920];
+        while (true)
+        {
+            var ra = sa.ReadAtLeast(ba, ba.Length, throwOnEndOfStream: false);
+            var rb = sb.ReadAtLeast(bb, bb.Length, throwOnEndOfStream: false);
+            if (ra != rb || !ba.AsSpan(0, ra).SequenceEqual(bb.AsSpan(0, rb))) return false;
+            if (ra == 0) return true;
+        }
+    }
+}
