@@ -47,7 +47,7 @@ public sealed record HostFacts(Family Family, string PrettyName, bool HasSystemd
     }
 
     public static bool IsEnforcing(string getenforceOutput) =>
-        getenforceOutput.Trim().Equals("Enforcing", StringComparison.OrdinalIgnoreCase);
+        getenforceOutput.Split('\n').Select(l => l.Trim()).Any(l => l.Equals("Enforcing", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Debian keeps one directory per installed major version under /etc/postgresql; 15 is bookworm's.</summary>
     private static int DebianPostgresVersion()

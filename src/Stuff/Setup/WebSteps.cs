@@ -108,7 +108,7 @@ public sealed class SelinuxStep : Step
     {
         if (!context.Facts.SelinuxEnforcing) return null;
         var boolean = await context.Shell.RunAsync("getsebool", ["httpd_graceful_shutdown"], cancellationToken);
-        if (!boolean.Output.TrimEnd().EndsWith("--> on", StringComparison.Ordinal)) return "httpd_graceful_shutdown is off";
+        if (!SelinuxFacts.BooleanIsOn(boolean.Output, "httpd_graceful_shutdown")) return "httpd_graceful_shutdown is off";
         var ports = await context.Shell.RunAsync("semanage", ["port", "-l", "-C"], cancellationToken);
         if (!SelinuxFacts.PortIsHttp(ports.Output, context.Settings.AppPort)) return $"port {context.Settings.AppPort} is not labelled http_port_t";
         foreach (var path in LabelledPaths(context))
@@ -134,6 +134,11 @@ public sealed class SelinuxStep : Step
 /// <summary>Reading SELinux tools' output by key, not by exact wording.</summary>
 public static class SelinuxFacts
 {
+    /// <summary>True when `getsebool` output has "NAME --> on".</summary>
+    public static bool BooleanIsOn(string getseboolOutput, string name) =>
+        getseboolOutput.Split('\n').Select(l => l.Split("-->", StringSplitOptions.TrimEntries))
+            .Any(p => p.Length == 2 && p[0] == name && p[1] == "on");
+
     /// <summary>True when `semanage port -l` lists the port under http_port_t.</summary>
     public static bool PortIsHttp(string semanagePortList, int port) =>
         semanagePortList.Split('\n')

@@ -1,0 +1,244 @@
+using Stuff.Setup;
+
+namespace Stuff.Tests.Setup;
+
+/// <summary>The setup plan for a Debian host and for a Fedora host with SELinux enforcing, read without running it.</summary>
+public sealed class PlanTests
+{
+    private sealed class NoShell : IShell
+    {
+        public Task<ShellResult> RunAsync(string command, IReadOnlyList<string> args, CancellationToken cancellationToken, string? stdin = null) =>
+            throw new InvalidOperationException($"The plan ran {command}; describing a plan must not run anything.");
+    }
+
+    private static SetupContext Context(Family family, bool selinux = false, bool systemd = true, string basePath = "/stuff") =>
+        new(new NoShell(), new HostFacts(family, family.ToString(), systemd, selinux, 15),
+            new SetupSettings("example.org", basePath, TlsMode.SelfSigned, null, null, "/tmp/release"));
+
+    private static string Plan(SetupContext context) =>
+        string.Join('\n', Stuff.Setup.Plan.Steps().SelectMany(step => step.Describe(context)));
+
+    [Theory]
+    [InlineData("ID=debian\nVERSION_ID=\"12\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"", Family.Debian)]
+    [InlineData("ID=ubuntu\nID_LIKE=debian\nPRETTY_NAME=\"Ubuntu 24.04 LTS\"", Family.Debian)]
+    [InlineData("ID=fedora\nVERSION_ID=41\nPRETTY_NAME=\"Fedora Linux 41\"", Family.Fedora)]
+    [InlineData("ID=\"rhel\"\nID_LIKE=\"fedora\"\nPRETTY_NAME=\"Red Hat Enterprise Linux 9.4\"", Family.Fedora)]
+    [InlineData("ID=\"rocky\"\nID_LIKE=\"rhel centos fedora\"", Family.Fedora)]
+    public void Supported_systems_are_recognised_from_os_release(string text, Family family) =>
+        Assert.Equal(family, HostFacts.ParseOsRelease(text).Family);
+
+    [Theory]
+    [InlineData("ID=alpine\nPRETTY_NAME=\"Alpine Linux v3.20\"")]
+    [InlineData("ID=arch")]
+    [InlineData("")]
+    public void Other_systems_are_unsupported(string text) => Assert.Null(HostFacts.ParseOsRelease(text).Family);
+
+    [Fact]
+    public void Describing_the_plan_runs_nothing_and_names_every_step()
+    {
+        var plan = Plan(Context(Family.Debian));
+
+        Assert.Contains("apt-get install -y apache2 postgresql openssl", plan);
+        Assert.Contains("a2enmod proxy proxy_http headers ssl", plan);
+        Assert.Contains("useradd --system --user-group", plan);
+        Assert.Contains("/etc/apache2/sites-available/stuff.conf", plan);
+    }
+
+    [Fact]
+    public void The_apache_site_redirects_to_https_serves_static_files_and_proxies_the_rest()
+    {
+        var site = Templates.ApacheSite(Context(Family.Debian)).Content;
+
+        Assert.Contains("Redirect 308 / https://example.org/", site);
+        Assert.Contains("SSLProtocol -all +TLSv1.2 +TLSv1.3", site);
+        Assert.Contains("SSLCertificateFile /etc/ssl/certs/stuff.crt", site);
+        Assert.Contains("Header always set Strict-Transport-Security \"max-age=63072000; includeSubDomains\"", site);
+        Assert.Contains("RequestHeader set X-Forwarded-Proto \"https\"", site);
+        Assert.Contains("Alias /stuff/static/ /var/www/stuff/static/", site);
+        Assert.Contains("ProxyPass /stuff/ http://127.0.0.1:5080/stuff/ retry=0", site);
+        Assert.Contains("ProxyPassReverse /stuff/ http://127.0.0.1:5080/stuff/", site);
+        // The first matching ProxyPass wins, so the static exclusion must come first.
+        Assert.True(site.IndexOf("ProxyPass /stuff/static/ !", StringComparison.Ordinal) < site.IndexOf("ProxyPass /stuff/ ", StringComparison.Ordinal));
+        Assert.DoesNotContain("Listen ", site);
+    }
+
+    [Fact]
+    public void A_site_at_the_root_proxies_everything_but_static()
+    {
+        var site = Templates.ApacheSite(Context(Family.Debian, basePath: "")).Content;
+
+        Assert.Contains("ProxyPass /static/ !", site);
+        Assert.Contains("ProxyPass / http://127.0.0.1:5080/ retry=0", site);
+        Assert.DoesNotContain("RedirectMatch", site);
+    }
+
+    [Fact]
+    public void Fedora_uses_its_own_paths_packages_and_certificate_store()
+    {
+        var context = Context(Family.Fedora, selinux: true);
+
+        var site = Templates.ApacheSite(context);
+        Assert.Equal("/etc/httpd/conf.d/stuff.conf", site.Path);
+        Assert.Contains("SSLCertificateFile /etc/pki/tls/certs/stuff.crt", site.Content);
+        Assert.Equal("/var/lib/pgsql/data/pg_hba.conf", context.Layout.PgHbaFile);
+        var plan = Plan(context);
+        Assert.Contains("dnf install -y httpd mod_ssl postgresql-server openssl policycoreutils-python-utils", plan);
+        Assert.Contains("postgresql-setup --initdb", plan);
+        Assert.DoesNotContain("a2enmod", plan.Replace("(Fedora loads", "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_env_file_is_readable_by_the_service_only_and_its_shown_form_has_no_password()
+    {
+        var context = Context(Family.Debian);
+
+        var env = Secrets.EnvFileSpec(context);
+
+        Assert.Equal(("/etc/stuff/stuff.env", "root", "stuff", "0640"), (env.Path, env.Owner, env.Group, env.ModeText));
+        Assert.Contains("DATABASE_URL=postgres://stuff:", env.Content);
+        Assert.Contains("STUFF_BASE_PATH=/stuff", env.Content);
+        Assert.Contains("Kestrel__Endpoints__Http__Url=http://127.0.0.1:5080", env.Content);
+        var password = new Uri(env.Content.Split('\n').Single(l => l.StartsWith("DATABASE_URL=", StringComparison.Ordinal))["DATABASE_URL=".Length..]).UserInfo.Split(':')[1];
+        Assert.True(password.Length >= 32);
+        Assert.DoesNotContain(password, string.Join('\n', env.Describe()));
+        Assert.DoesNotContain(password, Plan(context));
+    }
+
+    [Fact]
+    public void The_unit_runs_the_app_as_its_user_hardened_and_ready_aware()
+    {
+        var unit = Templates.Unit(Context(Family.Fedora)).Content;
+        var lines = unit.Split('\n').Select(l => l.Trim()).ToHashSet();
+
+        foreach (var expected in new[]
+        {
+            "Type=notify", "User=stuff", "ExecStart=/opt/stuff/bin/stuff serve", "Environment=STUFF_ENV_FILE=/etc/stuff/stuff.env",
+            "StateDirectory=stuff", "Restart=on-failure", "KillSignal=SIGTERM", "TimeoutStopSec=35s", "NoNewPrivileges=yes",
+            "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes",
+        })
+            Assert.Contains(expected, lines);
+        Assert.DoesNotContain(lines, l => l.StartsWith("MemoryDenyWriteExecute=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Directories_give_the_service_user_only_its_state_and_log()
+    {
+        var directories = DirectoriesStep.Wanted(new Layout(Family.Debian, 15)).ToDictionary(d => d.Path);
+
+        Assert.Equal("stuff", directories["/var/lib/stuff"].Owner);
+        Assert.Equal((UnixFileMode)0b111_000_000, directories["/var/lib/stuff"].Mode);
+        Assert.Equal("root", directories["/opt/stuff/bin"].Owner);
+        Assert.Equal("webadmin", directories["/opt/stuff/bin"].Group);
+        Assert.DoesNotContain(directories.Values, d => d.Mode.HasFlag(UnixFileMode.OtherWrite));
+    }
+
+    [Fact]
+    public void Without_systemd_the_app_runs_under_the_supervisor()
+    {
+        var plan = Plan(Context(Family.Debian, systemd: false));
+
+        Assert.Contains("stuff supervise --pid-file /run/stuff/stuff.pid", plan);
+        Assert.DoesNotContain("systemctl", plan);
+        Assert.Contains("apache2ctl graceful", plan);
+    }
+
+    [Fact]
+    public void Selinux_enforcing_labels_the_app_port_and_relabels_canonical_paths()
+    {
+        var context = Context(Family.Fedora, selinux: true);
+
+        var commands = SelinuxStep.Commands(context).Select(c => string.Join(' ', c)).ToList();
+
+        Assert.Contains("semanage port -a -t http_port_t -p tcp 5080", commands);
+        Assert.Contains("setsebool -P httpd_graceful_shutdown 1", commands);
+        Assert.Contains("restorecon -R /opt/stuff", commands);
+        Assert.Contains("restorecon -R /var/www/stuff", commands);
+        Assert.DoesNotContain(commands, c => c.Contains("setenforce", StringComparison.Ordinal) || c.Contains("chmod 777", StringComparison.Ordinal));
+        Assert.DoesNotContain("SELinux is not enforcing", Plan(context));
+    }
+
+    [Fact]
+    public void Selinux_steps_are_skipped_where_it_is_not_enforcing() =>
+        Assert.Contains("(SELinux is not enforcing here: nothing to do)", Plan(Context(Family.Fedora, selinux: false)));
+
+    [Fact]
+    public void Paths_given_to_selinux_tools_have_their_symlinks_resolved()
+    {
+        var root = Directory.CreateTempSubdirectory("stuff-canonical-").FullName;
+        try
+        {
+            var real = Directory.CreateDirectory(Path.Combine(root, "real", "app")).FullName;
+            Directory.CreateSymbolicLink(Path.Combine(root, "link"), Path.Combine(root, "real"));
+
+            Assert.Equal(real, SelinuxStep.Canonical(Path.Combine(root, "link", "app")));
+            Assert.Equal(Path.Combine(real, "missing"), SelinuxStep.Canonical(Path.Combine(root, "link", "app", "missing")));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Pg_hba_gets_the_app_lines_above_the_first_rule_once()
+    {
+        foreach (var fixture in new[] { "pg_hba.debian-default.txt", "pg_hba.fedora-default.txt" })
+        {
+            var original = Fixtures.Read(fixture);
+
+            var once = PgHbaStep.Apply(original);
+            var twice = PgHbaStep.Apply(once);
+
+            Assert.Equal(once, twice);
+            var rules = once.Split('\n').Where(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith('#')).ToList();
+            Assert.StartsWith("host    stuff    stuff    127.0.0.1/32    scram-sha-256", rules[0]);
+            Assert.StartsWith("host    stuff    stuff    ::1/128", rules[1]);
+            Assert.Equal(original.Split('\n').Length + 3, once.Split('\n').Length);
+        }
+    }
+
+    [Theory]
+    [InlineData("getenforce.enforcing.txt", true)]
+    [InlineData("getenforce.permissive.txt", false)]
+    public void Getenforce_output_is_read_by_its_word(string fixture, bool enforcing) =>
+        Assert.Equal(enforcing, HostFacts.IsEnforcing(Fixtures.Read(fixture)));
+
+    [Fact]
+    public void Port_labels_are_read_from_semanage()
+    {
+        Assert.True(SelinuxFacts.PortIsHttp(Fixtures.Read("semanage-port-l.grep-http_port_t.after-add.txt"), 5080));
+        Assert.False(SelinuxFacts.PortIsHttp(Fixtures.Read("semanage-port-l.grep-http_port_t.default.txt"), 5080));
+        Assert.True(SelinuxFacts.PortIsHttp(Fixtures.Read("semanage-port-l.grep-http_port_t.default.txt"), 8443));
+        Assert.False(SelinuxFacts.PortIsHttp(Fixtures.Read("semanage-port-l.grep-http_port_t.default.txt"), 5988));
+    }
+
+    [Fact]
+    public void Booleans_are_read_from_getsebool()
+    {
+        var all = Fixtures.Read("getsebool-a.grep-httpd.txt");
+
+        Assert.False(SelinuxFacts.BooleanIsOn(all, "httpd_graceful_shutdown"));
+        Assert.True(SelinuxFacts.BooleanIsOn(all, "httpd_enable_cgi"));
+        Assert.True(SelinuxFacts.BooleanIsOn(Fixtures.Read("getsebool.httpd_can_network_connect.on.txt"), "httpd_can_network_connect"));
+    }
+}
+
+/// <summary>Recorded outputs of real tools on Debian and Fedora hosts, kept beside the repository in shared/.</summary>
+public static class Fixtures
+{
+    private static readonly string Directory = Find();
+
+    public static string Read(string name) => File.ReadAllText(Path.Combine(Directory, name));
+
+    private static string Find()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null)
+        {
+            var candidate = Path.Combine(directory.FullName, "shared", "reference", "fixtures");
+            if (System.IO.Directory.Exists(candidate)) return candidate;
+            directory = directory.Parent;
+        }
+        throw new InvalidOperationException("shared/reference/fixtures is not beside the repository.");
+    }
+}
