@@ -2,9 +2,13 @@
 # Usage: ./test.sh [dotnet test arguments...]
 #
 # Runs every test project against real services. As root on a fresh Debian machine it
-# installs what is missing (PostgreSQL) with apt-get. It starts a throwaway PostgreSQL
+# installs what is missing (PostgreSQL, Apache) with apt-get. It starts a throwaway PostgreSQL
 # cluster on a free loopback port, runs the tests in Release, stops the cluster, and ends
 # with one line: "N passed, N failed, N skipped".
+#
+# As root it also publishes the release and lets the deploy tests run `stuff setup` on this
+# machine for real (Apache, the system PostgreSQL, /opt/stuff ...), with Apache held to
+# loopback addresses. Not as root, those tests are skipped.
 set -Eeuo pipefail
 
 readonly ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -29,11 +33,28 @@ ensure_postgres() {
   [[ -n "$PG_BIN" ]] && return
   [[ $EUID -eq 0 ]] || die "PostgreSQL is not installed; run as root to install it, or: sudo apt-get install postgresql"
   log "Installing PostgreSQL"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq postgresql >/dev/null
+  apt_install postgresql
   find_pg_bin
   [[ -n "$PG_BIN" ]] || die "PostgreSQL was installed but initdb was not found under /usr/lib/postgresql"
+}
+
+apt_install() {
+  export DEBIAN_FRONTEND=noninteractive
+  if [[ -z "${APT_UPDATED:-}" ]]; then apt-get update -qq; APT_UPDATED=1; fi
+  apt-get install -y -qq "$@" >/dev/null
+}
+
+# The deploy tests need Apache installed; on this test machine it listens on loopback only.
+prepare_deploy() {
+  [[ $EUID -eq 0 ]] || { log "Not root: the deploy tests (stuff setup on this machine) are skipped"; return; }
+  if ! dpkg-query -W -f='${Status}' apache2 2>/dev/null | grep -q "install ok installed"; then
+    log "Installing Apache"
+    apt_install apache2
+  fi
+  sed -i -E 's/^(\s*)Listen (80|443)$/\1Listen 127.0.0.1:\2/' /etc/apache2/ports.conf
+  log "Publishing the release for the deploy tests"
+  dotnet publish src/Stuff -c "$CONFIGURATION" -r linux-x64 -o "$OUT/release" -nologo -v quiet -clp:ErrorsOnly >&2
+  export STUFF_TEST_RELEASE="$OUT/release"
 }
 
 free_port() {
@@ -119,6 +140,7 @@ main() {
   mkdir -p "$OUT"
   log "Building ($CONFIGURATION)"
   dotnet build Stuff.slnx -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly >&2
+  prepare_deploy
 
   local projects=(tests/Stuff.Tests/Stuff.Tests.csproj)
   local project name status=0

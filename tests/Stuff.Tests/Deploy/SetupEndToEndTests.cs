@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Stuff.Tests.Infrastructure;
+
+namespace Stuff.Tests.Deploy;
+
+/// <summary>
+/// Runs only where ./test.sh prepared for it: as root on Debian, with the published release in
+/// STUFF_TEST_RELEASE. It changes the machine (packages, users, /opt/stuff, Apache, the system
+/// PostgreSQL cluster), as `stuff setup` does on a real server.
+/// </summary>
+public sealed class DeployFactAttribute : FactAttribute
+{
+    public DeployFactAttribute()
+    {
+        if (Environment.GetEnvironmentVariable("STUFF_TEST_RELEASE") is not { Length: > 0 })
+            Skip = "needs root and the published release: run ./test.sh as root";
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class DeployCollection
+{
+    public const string Name = "deploy on this machine";
+}
+
+[Collection(DeployCollection.Name)]
+public sealed class SetupEndToEndTests
+{
+    private const string AdminPassword = "deploy test passphrase";
+    private static readonly string Release = Environment.GetEnvironmentVariable("STUFF_TEST_RELEASE") ?? "";
+
+    [DeployFact]
+    public async Task Setup_serves_the_site_over_https_keeps_data_and_changes_nothing_the_second_time()
+    {
+        await UninstallAsync();
+
+        var first = await RunAsync(Path.Combine(Release, "stuff"), "setup", "--domain", "localhost", "--tls", "self-signed");
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains("[16/16] Site answers over HTTPS ... ok", first.Output);
+        Assert.Contains("The site: https://localhost/stuff/", first.Output);
+
+        Assert.Equal("640 root:stuff", (await RunAsync("stat", "-c", "%a %U:%G", "/etc/stuff/stuff.env")).Output.Trim());
+        var configtest = await RunAsync("apache2ctl", "-t");
+        Assert.True(configtest.ExitCode == 0, configtest.ToString());
+        var superuser = await RunAsync("runuser", "-u", "stuff", "--", "env", "STUFF_ENV_FILE=/etc/stuff/stuff.env", $"STUFF_SUPERUSER_PASSWORD={AdminPassword}",
+            "/opt/stuff/bin/stuff", "createsuperuser", "--username", "admin", "--no-input");
+        Assert.True(superuser.ExitCode == 0, superuser.ToString());
+
+        using var client = ThroughApache();
+        var redirect = await client.GetAsync("http://localhost/stuff/");
+        Assert.Equal(HttpStatusCode.PermanentRedirect, redirect.StatusCode);
+        Assert.Equal("https://localhost/stuff/", redirect.Headers.Location!.ToString());
+
+        await Forms.AssertRedirectAsync(await Forms.PostAsync(client, "https://localhost/stuff/account/login", [new("Form.Username", "admin"), new("Form.Password", AdminPassword)]));
+        await Forms.AssertRedirectAsync(await Forms.PostAsync(client, "https://localhost/stuff/new", [new("Form.Junk", "kept junk"), new("Form.Things", "t"), new("Form.SomeNum", "1")]));
+        await Forms.AssertRedirectAsync(await Forms.PostAsync(client, "https://localhost/stuff/new", [new("Form.Junk", "doomed junk"), new("Form.Things", "t"), new("Form.SomeNum", "2")]));
+        var list = await client.GetStringAsync("https://localhost/stuff/");
+        var kept = Id(list, "kept junk");
+        var doomed = Id(list, "doomed junk");
+
+        var editForm = await client.GetStringAsync($"https://localhost/stuff/edit/{kept}");
+        var edit = await client.PostAsync($"https://localhost/stuff/edit/{kept}", new FormUrlEncodedContent(
+        [
+            new("__RequestVerificationToken", Forms.Token(editForm)), new("Version", Forms.Field(editForm, "Version")),
+            new("Form.Junk", "kept and edited junk"), new("Form.Things", "t"), new("Form.SomeNum", "3"),
+        ]));
+        Assert.Equal("/stuff/", await Forms.AssertRedirectAsync(edit));
+
+        var confirm = await client.GetStringAsync($"https://localhost/stuff/delete/{doomed}");
+        var delete = await client.PostAsync($"https://localhost/stuff/delete/{doomed}", new FormUrlEncodedContent(
+            [new("__RequestVerificationToken", Forms.Token(confirm)), new("Version", Forms.Field(confirm, "Version"))]));
+        await Forms.AssertRedirectAsync(delete);
+
+        var after = await client.GetStringAsync("https://localhost/stuff/");
+        Assert.Contains("kept and edited junk", after);
+        Assert.DoesNotContain("aria-label=\"Edit doomed junk\"", after);
+
+        var second = await RunAsync("/opt/stuff/bin/stuff", "setup", "--domain", "localhost", "--tls", "self-signed");
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("Nothing to change", second.Output);
+        Assert.DoesNotContain("changed (", second.Output);
+
+        // A restart (here: the supervisor stopped, setup starting it again) keeps the data.
+        var pid = (await File.ReadAllTextAsync("/run/stuff/stuff.pid")).Trim();
+        await RunAsync("kill", "-TERM", pid);
+        for (var i = 0; i < 60 && Directory.Exists($"/proc/{pid}"); i++) await Task.Delay(500);
+        var restart = await RunAsync("/opt/stuff/bin/stuff", "setup", "--domain", "localhost", "--tls", "self-signed");
+        Assert.True(restart.ExitCode == 0, restart.ToString());
+        Assert.Contains("App service ... changed", restart.Output);
+        Assert.Contains("kept and edited junk", await ThroughApache().GetStringAsync("https://localhost/stuff/"));
+    }
+
+    private static string Id(string list, string junk)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(list, $"aria-label=\"Edit {junk}\" href=\"/stuff/edit/(\\d+)\"");
+        Assert.True(match.Success, $"'{junk}' is not on the list.");
+        return match.Groups[1].Value;
+    }
+
+    /// <summary>A client that reaches Apache on this machine for any host name and accepts the self-signed certificate.</summary>
+    private static HttpClient ThroughApache() => new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        UseCookies = true,
+        CookieContainer = new CookieContainer(),
+        ConnectCallback = async (context, token) =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(IPAddress.Loopback, context.DnsEndPoint.Port, token);
+            return new NetworkStream(socket, ownsSocket: true);
+        },
+        SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+    });
+
+    /// <summary>Removes what an earlier run installed, so setup starts from a fresh server again.</summary>
+    private static async Task UninstallAsync()
+    {
+        if (File.Exists("/run/stuff/stuff.pid"))
+        {
+            var pid = (await File.ReadAllTextAsync("/run/stuff/stuff.pid")).Trim();
+            await RunAsync("kill", "-TERM", pid);
+            for (var i = 0; i < 60 && Directory.Exists($"/proc/{pid}"); i++) await Task.Delay(500);
+        }
+        if ((await RunAsync("runuser", "-u", "postgres", "--", "psql", "-XtAc", "SELECT 1")).ExitCode == 0)
+        {
+            await RunAsync("runuser", "-u", "postgres", "--", "psql", "-Xc", "DROP DATABASE IF EXISTS stuff WITH (FORCE)");
+            await RunAsync("runuser", "-u", "postgres", "--", "psql", "-Xc", "DROP ROLE IF EXISTS stuff");
+        }
+        await RunAsync("a2dissite", "-q", "stuff");
+        foreach (var path in new[] { "/opt/stuff", "/etc/stuff", "/var/lib/stuff", "/var/www/stuff", "/var/log/stuff", "/run/stuff" })
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+        foreach (var path in new[] { "/etc/apache2/sites-available/stuff.conf", "/etc/ssl/certs/stuff.crt", "/etc/ssl/private/stuff.key" })
+            File.Delete(path);
+        await RunAsync("userdel", "stuff");
+        await RunAsync("groupdel", "webadmin");
+    }
+
+    private static async Task<CliResult> RunAsync(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        using var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliResult(process.ExitCode, await output, await error);
+    }
+}
