@@ -82,6 +82,30 @@ public sealed class SetupEndToEndTests
         Assert.Contains("Nothing to change", second.Output);
         Assert.DoesNotContain("changed (", second.Output);
 
+        // A newer release upgrades in place: new files, restart, data kept.
+        var newer = Directory.CreateTempSubdirectory("stuff-newer-release-").FullName;
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(Release, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(newer, Path.GetRelativePath(Release, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+            File.SetUnixFileMode(Path.Combine(newer, "stuff"), (UnixFileMode)0b111_101_101);
+            await File.AppendAllTextAsync(Path.Combine(newer, "wwwroot", "static", "css", "site.css"), "\n/* newer release */\n");
+            var upgrade = await RunAsync(Path.Combine(newer, "stuff"), "setup", "--domain", "localhost", "--tls", "self-signed");
+            Assert.True(upgrade.ExitCode == 0, upgrade.ToString());
+            Assert.Contains("Install the release ... changed", upgrade.Output);
+            Assert.Contains("App service ... changed", upgrade.Output);
+            Assert.EndsWith("/* newer release */\n", await File.ReadAllTextAsync("/var/www/stuff/static/css/site.css"));
+            Assert.Contains("kept and edited junk", await client.GetStringAsync("https://localhost/stuff/"));
+        }
+        finally
+        {
+            Directory.Delete(newer, recursive: true);
+        }
+
         // A restart (here: the supervisor stopped, setup starting it again) keeps the data.
         var pid = (await File.ReadAllTextAsync("/run/stuff/stuff.pid")).Trim();
         await RunAsync("kill", "-TERM", pid);
