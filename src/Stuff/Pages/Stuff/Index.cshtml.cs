@@ -5,27 +5,82 @@ using Stuff.Data;
 
 namespace Stuff.Pages.Stuff;
 
-/// <summary>The public list, a page at a time in a stable order.</summary>
+/// <summary>
+/// The public list, a hundred rows at a time in id order. Next and Previous are keyset links
+/// (?after=ID, ?before=ID), so a page deep in a million rows costs what the first one does;
+/// ?page=N is an offset and is allowed for the first <see cref="MaxPageNumber"/> pages only.
+/// Above <see cref="ExactCountLimit"/> rows PostgreSQL's estimate stands in for COUNT(*),
+/// which would read the whole table on every request.
+/// </summary>
 public sealed class IndexModel(AppDbContext db) : PageModel
 {
     public const int PageSize = 100;
+    public const int MaxPageNumber = 100;
+    public const long ExactCountLimit = 10_000;
 
     public IReadOnlyList<StuffItem> Items { get; private set; } = [];
-    public int PageNumber { get; private set; } = 1;
-    public int TotalCount { get; private set; }
-    public int PageCount => Math.Max(1, (TotalCount + PageSize - 1) / PageSize);
+    public long Total { get; private set; }
+    public bool TotalIsEstimate { get; private set; }
+
+    /// <summary>The page number, when the page was reached by number; keyset pages have none.</summary>
+    public int? PageNumber { get; private set; }
+    public int? PageCount => TotalIsEstimate ? null : (int)Math.Max(1, (Total + PageSize - 1) / PageSize);
+    public bool HasPrevious { get; private set; }
+    public bool HasNext { get; private set; }
 
     // "page" is also the route value Razor Pages uses for the page's own name, so the query
     // parameter is bound by name to a differently named argument.
-    public async Task OnGetAsync([FromQuery(Name = "page")] int? page, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync([FromQuery(Name = "page")] int? page, int? after, int? before, CancellationToken cancellationToken)
     {
-        TotalCount = await db.Stuff.CountAsync(cancellationToken);
-        // A page past the end or below 1 shows the nearest real page rather than an error.
-        PageNumber = Math.Clamp(page ?? 1, 1, PageCount);
-        Items = await db.Stuff.AsNoTracking()
-            .OrderBy(s => s.Id)
-            .Skip((PageNumber - 1) * PageSize)
-            .Take(PageSize)
-            .ToListAsync(cancellationToken);
+        // The page has no form: binding errors can only be unusable query values, which mean "the first page".
+        ModelState.Clear();
+        (Total, TotalIsEstimate) = await CountAsync(cancellationToken);
+        var stuff = db.Stuff.AsNoTracking();
+        List<StuffItem> rows;
+
+        if (after is { } afterId)
+        {
+            rows = await stuff.Where(s => s.Id > afterId).OrderBy(s => s.Id).Take(PageSize + 1).ToListAsync(cancellationToken);
+            HasNext = rows.Count > PageSize;
+            HasPrevious = await stuff.AnyAsync(s => s.Id <= afterId, cancellationToken);
+        }
+        else if (before is { } beforeId)
+        {
+            rows = await stuff.Where(s => s.Id < beforeId).OrderByDescending(s => s.Id).Take(PageSize + 1).ToListAsync(cancellationToken);
+            HasPrevious = rows.Count > PageSize;
+            rows = [.. rows.Take(PageSize).Reverse()];
+            HasNext = await stuff.AnyAsync(s => s.Id >= beforeId, cancellationToken);
+        }
+        else
+        {
+            // Unusable page values show the first page; past the end shows the last one.
+            var number = Math.Max(1, page ?? 1);
+            if (PageCount is { } count) number = Math.Min(number, count);
+            else if (number > MaxPageNumber)
+            {
+                ModelState.AddModelError("page", $"Page numbers go up to {MaxPageNumber}; use Next and Previous to go further.");
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+                return Page();
+            }
+            PageNumber = number;
+            rows = await stuff.OrderBy(s => s.Id).Skip((number - 1) * PageSize).Take(PageSize + 1).ToListAsync(cancellationToken);
+            HasNext = rows.Count > PageSize;
+            HasPrevious = number > 1;
+        }
+
+        Items = rows.Count > PageSize ? rows[..PageSize] : rows;
+        return Page();
+    }
+
+    private async Task<(long Count, bool Estimate)> CountAsync(CancellationToken cancellationToken)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            var estimate = await db.Database
+                .SqlQueryRaw<long>("SELECT GREATEST(reltuples, 0)::bigint AS \"Value\" FROM pg_class WHERE oid = 'stuff'::regclass")
+                .SingleAsync(cancellationToken);
+            if (estimate > ExactCountLimit) return (estimate, true);
+        }
+        return (await db.Stuff.LongCountAsync(cancellationToken), false);
     }
 }

@@ -1,6 +1,8 @@
 using Stuff.Data;
 using Stuff.Hosting;
 using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Stuff.Pages.Stuff;
 using Stuff.Tests.Infrastructure;
 
 namespace Stuff.Tests.Pages.Stuff;
@@ -63,10 +65,104 @@ public abstract class ListTests(SiteFactory site) : SiteTests(site)
         Assert.Contains(expectedPage == 1 ? "junk #001" : "junk #101", html);
         Assert.DoesNotContain(expectedPage == 1 ? "junk #101" : "junk #100", html);
     }
+
+    [Fact]
+    public async Task Next_and_previous_walk_the_list_by_id()
+    {
+        await SeedAsync(250);
+        var client = Site.Client();
+        var ids = await Site.QueryAsync(db => db.Stuff.OrderBy(s => s.Id).Select(s => s.Id).ToListAsync());
+
+        var first = await (await client.GetAsync("/")).BodyAsync();
+        Assert.DoesNotContain("rel=\"prev\"", first);
+        Assert.Contains($"href=\"?after={ids[99]}\" rel=\"next\"", first);
+
+        var second = await (await client.GetAsync($"/?after={ids[99]}")).BodyAsync();
+        Assert.Contains("junk #101", second);
+        Assert.Contains("junk #200", second);
+        Assert.DoesNotContain("junk #100<", second);
+        Assert.Contains($"href=\"?before={ids[100]}\" rel=\"prev\"", second);
+        Assert.Contains($"href=\"?after={ids[199]}\" rel=\"next\"", second);
+
+        var last = await (await client.GetAsync($"/?after={ids[199]}")).BodyAsync();
+        Assert.Contains("junk #250", last);
+        Assert.DoesNotContain("rel=\"next\"", last);
+
+        var back = await (await client.GetAsync($"/?before={ids[100]}")).BodyAsync();
+        Assert.Contains("junk #001", back);
+        Assert.Contains("junk #100", back);
+        Assert.DoesNotContain("rel=\"prev\"", back);
+        Assert.Contains("rel=\"next\"", back);
+    }
+
+    [Theory]
+    [InlineData("?after=2147483647")]
+    [InlineData("?before=1")]
+    [InlineData("?before=-5")]
+    public async Task Keyset_links_past_either_end_show_an_empty_page(string query)
+    {
+        await SeedAsync(3);
+
+        var response = await Site.Client().GetAsync("/" + query);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("No stuff on this page.", await response.BodyAsync());
+    }
+
+    [Theory]
+    [InlineData("?after=abc")]
+    [InlineData("?before=1e9")]
+    [InlineData("?page=&after=")]
+    public async Task Unusable_keyset_values_show_the_first_page(string query)
+    {
+        await SeedAsync(3);
+
+        var response = await Site.Client().GetAsync("/" + query);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("junk #001", await response.BodyAsync());
+    }
+
+    [Fact]
+    public async Task Exactly_one_page_has_no_links()
+    {
+        await SeedAsync(100);
+
+        var html = await (await Site.Client().GetAsync("/")).BodyAsync();
+
+        Assert.Contains("100 items · page 1 of 1", html.Replace("&#xB7;", "·", StringComparison.Ordinal));
+        Assert.DoesNotContain("rel=\"next\"", html);
+        Assert.DoesNotContain("rel=\"prev\"", html);
+    }
+
+    protected Task SeedAsync(int count) => Site.QueryAsync(async db =>
+    {
+        for (var i = 1; i <= count; i++) db.Stuff.Add(new StuffItem { Junk = $"junk #{i:000}", Things = "t", SomeNum = i });
+        return await db.SaveChangesAsync();
+    });
 }
 
 [Collection(SqliteCollection.Name)]
 public sealed class ListTestsOnSqlite(SqliteSite site) : ListTests(site);
 
 [Collection(PostgresCollection.Name)]
-public sealed class ListTestsOnPostgres(PostgresSite site) : ListTests(site);
+public sealed class ListTestsOnPostgres(PostgresSite site) : ListTests(site)
+{
+    [Fact]
+    public async Task A_large_table_shows_an_estimate_and_refuses_deep_page_numbers()
+    {
+        await Site.QueryAsync(db => db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO stuff (junk, things, somenum, created_at, updated_at, version) " +
+            "SELECT 'junk ' || n, 't', n, now(), now(), 1 FROM generate_series(1, 12000) AS n; ANALYZE stuff;"));
+        var client = Site.Client();
+
+        var first = await (await client.GetAsync("/")).BodyAsync();
+        Assert.Contains("about 12,000 items", first);
+        Assert.DoesNotContain("page 1 of", first);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/?page={IndexModel.MaxPageNumber}")).StatusCode);
+        var deep = await client.GetAsync($"/?page={IndexModel.MaxPageNumber + 1}");
+        Assert.Equal(HttpStatusCode.BadRequest, deep.StatusCode);
+        Assert.Contains("use Next and Previous to go further", await deep.BodyAsync());
+    }
+}
