@@ -33,15 +33,16 @@ apt_install() {
   apt-get install -y -qq "$@" >/dev/null
 }
 
+# free_port [FIRST]: the first port from FIRST (default 55432) that nothing listens on.
 free_port() {
-  local port
-  for port in $(seq 55432 55532); do
+  local port first="${1:-55432}"
+  for port in $(seq "$first" $((first + 100))); do
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return
     fi
   done
-  die "no free port between 55432 and 55532"
+  die "no free port between $first and $((first + 100))"
 }
 
 # initdb refuses to run as root, so as root the cluster belongs to the postgres user.
