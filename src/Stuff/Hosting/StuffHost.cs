@@ -13,6 +13,9 @@ namespace Stuff.Hosting;
 /// <summary>Builds the site: configuration, services and the request pipeline. The CLI commands share the same builder.</summary>
 public static class StuffHost
 {
+    /// <summary>The cookie that carries one-time messages across the redirect after a save.</summary>
+    public const string MessageCookie = "stuff.message";
+
     /// <summary>Creates a builder with every configuration source and service of the site.</summary>
     /// <exception cref="UserFacingException">The env file is missing, unsafe or malformed.</exception>
     public static WebApplicationBuilder CreateBuilder(string[] args)
@@ -46,6 +49,7 @@ public static class StuffHost
             messages.SetAttemptedValueIsInvalidAccessor((value, _) => $"'{value}' is not a valid value.");
             messages.SetValueMustBeANumberAccessor(_ => "Enter a whole number.");
         });
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(o => o.Cookie.Name = MessageCookie);
         builder.Services.AddDataProtection().SetApplicationName("stuff");
         builder.Services.AddOptions<KeyManagementOptions>().Configure<IOptions<StuffOptions>, ILoggerFactory>((keys, stuff, logging) =>
             keys.XmlRepository = new FileSystemXmlRepository(KeyDirectory(stuff.Value), logging));

@@ -118,7 +118,7 @@ public sealed class SetupEndToEndTests
 
     private static string Id(string list, string junk)
     {
-        var match = System.Text.RegularExpressions.Regex.Match(list, $"aria-label=\"Edit {junk}\" href=\"/stuff/edit/(\\d+)\"");
+        var match = System.Text.RegularExpressions.Regex.Match(list, $"href=\"/stuff/edit/(\\d+)\" aria-label=\"Edit {junk}\"");
         Assert.True(match.Success, $"'{junk}' is not on the list.");
         return match.Groups[1].Value;
     }

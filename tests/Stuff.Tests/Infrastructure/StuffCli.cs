@@ -3,6 +3,20 @@ using System.Text;
 
 namespace Stuff.Tests.Infrastructure;
 
+public static class Repository
+{
+    /// <summary>The checkout this test build came from (where Stuff.slnx is).</summary>
+    public static string Root { get; } = Find();
+
+    private static string Find()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Stuff.slnx")))
+            directory = directory.Parent;
+        return directory?.FullName ?? throw new InvalidOperationException("Cannot find the repository root (Stuff.slnx).");
+    }
+}
+
 public sealed record CliResult(int ExitCode, string Output, string Error)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";
@@ -92,11 +106,7 @@ public sealed class StuffCli
 #else
         const string configuration = "Release";
 #endif
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Stuff.slnx")))
-            directory = directory.Parent;
-        if (directory is null) throw new InvalidOperationException("Cannot find the repository root (Stuff.slnx).");
-        var app = Path.Combine(directory.FullName, "src", "Stuff", "bin", configuration, "net10.0");
+        var app = Path.Combine(Repository.Root, "src", "Stuff", "bin", configuration, "net10.0");
         return File.Exists(Path.Combine(app, "stuff.dll")) ? app : throw new InvalidOperationException($"{app}/stuff.dll is missing: build the solution first.");
     }
 }
