@@ -165,9 +165,16 @@ measure() {
 # Milliseconds from wrk's latency text (e.g. 850.00us, 4.21ms, 1.02s).
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'; }
 
+# warm_up URL...: unrecorded load, so the JIT has compiled the hot paths before anything is measured.
+warm_up() {
+  local url
+  for url in "$@"; do wrk -t2 -c"$CONNECTIONS" -d"$((DURATION < 5 ? DURATION : 5))s" "$url" >/dev/null 2>&1 || true; done
+}
+
 run_scenarios() {
   local app="http://127.0.0.1:$APP_PORT" ceiling="http://127.0.0.1:$CEILING_PORT" round
   local app_sum=0 ceiling_sum=0
+  warm_up "$app/" "$ceiling/"
   for round in $(seq 1 "$ROUNDS"); do
     measure "List page 1 (100 rows), round $round" "app" "$app/"
     app_sum=$((app_sum + LAST_RPS))
@@ -189,6 +196,7 @@ run_scenarios() {
 
   APACHE_RATIO="not measured: no \`stuff setup\` on this machine"
   if curl -skf -o /dev/null --resolve localhost:443:127.0.0.1 https://localhost/stuff/ && curl -sf -o /dev/null http://127.0.0.1:5080/stuff/; then
+    warm_up "http://127.0.0.1:5080/stuff/" "https://localhost/stuff/"
     measure "Installed site, list page 1" "direct 127.0.0.1:5080" "http://127.0.0.1:5080/stuff/"
     local direct="$LAST_RPS"
     measure "Installed site, list page 1" "through Apache (HTTPS)" "https://localhost/stuff/"
@@ -206,7 +214,8 @@ write_results() {
     echo
     echo "Written by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'): $(nproc) cores ($cpu), $memory, Linux $(uname -r)."
     echo "wrk with 2 threads and $CONNECTIONS connections for ${DURATION} s per row, on the same machine as the app and PostgreSQL,"
-    echo "so the load generator competes for the same cores. $ROWS rows in the table."
+    echo "so the load generator competes for the same cores. $ROWS rows in the table. Each target was warmed up first."
+    echo "The \"installed site\" rows measure whatever \`stuff setup\` installed on this machine (its own database)."
     echo
     echo "| scenario | target | requests/s | p50 | p99 | failed |"
     echo "| --- | --- | ---: | ---: | ---: | ---: |"
