@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.FileProviders;
 using Stuff.Configuration;
+using Stuff.Hosting;
 
 namespace Stuff.Cli;
 
@@ -112,14 +113,6 @@ public static class CollectStaticCommand
         if (!existing.Exists || existing.Length != source.Length) return false;
         await using var a = source.CreateReadStream();
         await using var b = existing.OpenRead();
-        var bufferA = new byte[81920];
-        var bufferB = new byte[81920];
-        while (true)
-        {
-            var read = await a.ReadAtLeastAsync(bufferA, bufferA.Length, throwOnEndOfStream: false, cancellationToken);
-            var readB = await b.ReadAtLeastAsync(bufferB, bufferB.Length, throwOnEndOfStream: false, cancellationToken);
-            if (read != readB || !bufferA.AsSpan(0, read).SequenceEqual(bufferB.AsSpan(0, readB))) return false;
-            if (read == 0) return true;
-        }
+        return await FileComparison.SameContentAsync(a, b, cancellationToken);
     }
 }

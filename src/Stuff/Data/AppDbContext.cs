@@ -8,7 +8,7 @@ namespace Stuff.Data;
 /// (see <see cref="SqliteDbContext"/> and <see cref="PostgresDbContext"/>); pages and
 /// commands only ever ask for AppDbContext.
 /// </summary>
-public abstract class AppDbContext(DbContextOptions options, TimeProvider clock) : IdentityDbContext<AppUser>(options)
+public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext<AppUser>(options)
 {
     public DbSet<StuffItem> Stuff => Set<StuffItem>();
 
@@ -37,7 +37,7 @@ public abstract class AppDbContext(DbContextOptions options, TimeProvider clock)
 
     private void StampStuff()
     {
-        var now = Timestamps.Truncate(clock.GetUtcNow().UtcDateTime);
+        var now = Timestamps.Truncate(DateTime.UtcNow);
         foreach (var entry in ChangeTracker.Entries<StuffItem>())
         {
             switch (entry.State)
@@ -64,7 +64,7 @@ public static class Timestamps
 }
 
 /// <summary>AppDbContext on SQLite; owns Data/Migrations/Sqlite.</summary>
-public sealed class SqliteDbContext(DbContextOptions<SqliteDbContext> options, TimeProvider clock) : AppDbContext(options, clock);
+public sealed class SqliteDbContext(DbContextOptions<SqliteDbContext> options) : AppDbContext(options);
 
 /// <summary>AppDbContext on PostgreSQL; owns Data/Migrations/Postgres.</summary>
-public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> options, TimeProvider clock) : AppDbContext(options, clock);
+public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> options) : AppDbContext(options);

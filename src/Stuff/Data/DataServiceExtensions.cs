@@ -16,8 +16,10 @@ public static class DataServiceExtensions
     {
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<StuffOptions>>().Value.Database);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddDbContext<SqliteDbContext>((sp, o) => o.UseSqlite(sp.GetRequiredService<DatabaseUrl>().ConnectionString));
-        services.AddDbContext<PostgresDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<DatabaseUrl>().ConnectionString));
+        // Pooled: a request reuses a context instead of building one (the list page's hot path).
+        services.AddDbContextPool<SqliteDbContext>((sp, o) => o.UseSqlite(sp.GetRequiredService<DatabaseUrl>().ConnectionString));
+        services.AddDbContextPool<PostgresDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<DatabaseUrl>().ConnectionString));
+        services.AddSingleton<StuffTableSize>();
         services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<DatabaseUrl>().Provider switch
         {
             DatabaseProvider.Postgres => sp.GetRequiredService<PostgresDbContext>(),
@@ -46,12 +48,12 @@ public static class DataServiceExtensions
 public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteDbContext>
 {
     public SqliteDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite("Data Source=design.db").Options, TimeProvider.System);
+        new(new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite("Data Source=design.db").Options);
 }
 
 /// <summary>Lets `dotnet ef migrations add --context PostgresDbContext` build the model without a server.</summary>
 public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresDbContext>
 {
     public PostgresDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql("Host=localhost;Database=stuff").Options, TimeProvider.System);
+        new(new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql("Host=localhost;Database=stuff").Options);
 }

@@ -188,14 +188,6 @@ public sealed class ReleaseStep : Step
         if (!fb.Exists || fa.Length != fb.Length) return false;
         using var sa = fa.OpenRead();
         using var sb = fb.OpenRead();
-        var ba = new byte[81920];
-        var bb = new byte[81920];
-        while (true)
-        {
-            var ra = sa.ReadAtLeast(ba, ba.Length, throwOnEndOfStream: false);
-            var rb = sb.ReadAtLeast(bb, bb.Length, throwOnEndOfStream: false);
-            if (ra != rb || !ba.AsSpan(0, ra).SequenceEqual(bb.AsSpan(0, rb))) return false;
-            if (ra == 0) return true;
-        }
+        return Hosting.FileComparison.SameContentAsync(sa, sb).GetAwaiter().GetResult();
     }
 }

@@ -9,14 +9,12 @@ namespace Stuff.Pages.Stuff;
 /// The public list, a hundred rows at a time in id order. Next and Previous are keyset links
 /// (?after=ID, ?before=ID), so a page deep in a million rows costs what the first one does;
 /// ?page=N is an offset and is allowed for the first <see cref="MaxPageNumber"/> pages only.
-/// Above <see cref="ExactCountLimit"/> rows PostgreSQL's estimate stands in for COUNT(*),
-/// which would read the whole table on every request.
+/// Large tables show an estimated count (<see cref="StuffTableSize"/>).
 /// </summary>
-public sealed class IndexModel(AppDbContext db) : PageModel
+public sealed class IndexModel(AppDbContext db, StuffTableSize tableSize) : PageModel
 {
     public const int PageSize = 100;
     public const int MaxPageNumber = 100;
-    public const long ExactCountLimit = 10_000;
 
     public IReadOnlyList<StuffItem> Items { get; private set; } = [];
     public long Total { get; private set; }
@@ -34,7 +32,7 @@ public sealed class IndexModel(AppDbContext db) : PageModel
     {
         // The page has no form: binding errors can only be unusable query values, which mean "the first page".
         ModelState.Clear();
-        (Total, TotalIsEstimate) = await CountAsync(cancellationToken);
+        (Total, TotalIsEstimate) = await tableSize.GetAsync(db, cancellationToken);
         var stuff = db.Stuff.AsNoTracking();
         List<StuffItem> rows;
 
@@ -70,17 +68,5 @@ public sealed class IndexModel(AppDbContext db) : PageModel
 
         Items = rows.Count > PageSize ? rows[..PageSize] : rows;
         return Page();
-    }
-
-    private async Task<(long Count, bool Estimate)> CountAsync(CancellationToken cancellationToken)
-    {
-        if (db.Database.IsNpgsql())
-        {
-            var estimate = await db.Database
-                .SqlQueryRaw<long>("SELECT GREATEST(reltuples, 0)::bigint AS \"Value\" FROM pg_class WHERE oid = 'stuff'::regclass")
-                .SingleAsync(cancellationToken);
-            if (estimate > ExactCountLimit) return (estimate, true);
-        }
-        return (await db.Stuff.LongCountAsync(cancellationToken), false);
     }
 }

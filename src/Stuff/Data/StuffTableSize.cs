@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+
+namespace Stuff.Data;
+
+/// <summary>
+/// How many rows the stuff table has, for the list page. Small tables are counted exactly. Above
+/// <see cref="ExactCountLimit"/> rows PostgreSQL's own estimate stands in for COUNT(*), which
+/// would read the whole table on every request; the estimate is asked for at most every
+/// <see cref="EstimateLifetime"/>, so a busy list costs one query, not two.
+/// </summary>
+public sealed class StuffTableSize
+{
+    public const long ExactCountLimit = 10_000;
+    public static readonly TimeSpan EstimateLifetime = TimeSpan.FromSeconds(5);
+
+    private (long Rows, long Timestamp)? _estimate;
+
+    public async Task<(long Count, bool Estimate)> GetAsync(AppDbContext db, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            var estimate = _estimate;
+            if (estimate is null || Stopwatch.GetElapsedTime(estimate.Value.Timestamp) > EstimateLifetime)
+            {
+                var rows = await db.Database
+                    .SqlQueryRaw<long>("SELECT GREATEST(reltuples, 0)::bigint AS \"Value\" FROM pg_class WHERE oid = 'stuff'::regclass")
+                    .SingleAsync(cancellationToken);
+                _estimate = estimate = (rows, Stopwatch.GetTimestamp());
+            }
+            if (estimate.Value.Rows > ExactCountLimit) return (estimate.Value.Rows, true);
+        }
+        return (await db.Stuff.LongCountAsync(cancellationToken), false);
+    }
+}
