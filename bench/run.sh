@@ -60,13 +60,14 @@ cleanup() {
 }
 
 ensure_tools() {
-  if ! command -v wrk >/dev/null; then
-    [[ $EUID -eq 0 ]] || die "wrk is not installed: sudo apt-get install wrk"
-    log "Installing wrk"
-    apt_install wrk
-  fi
-  command -v psql >/dev/null || die "psql is not installed: sudo apt-get install postgresql-client"
-  command -v curl >/dev/null || die "curl is not installed: sudo apt-get install curl"
+  local tool package missing=()
+  for tool in wrk:wrk psql:postgresql-client curl:curl; do
+    command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
+  done
+  ((${#missing[@]} == 0)) && return
+  [[ $EUID -eq 0 ]] || die "missing: ${missing[*]}; install with: sudo apt-get install ${missing[*]}"
+  log "Installing ${missing[*]}"
+  for package in "${missing[@]}"; do apt_install "$package"; done
 }
 
 build() {
