@@ -100,7 +100,7 @@ public static class SetupCommand
                 if (step.VerifiesOnly) throw new StepFailedException(reason);
 
                 await step.ApplyAsync(context, cancellationToken);
-                var after = step is ServiceStep or ApacheSiteStep ? null : await step.CheckAsync(context, cancellationToken);
+                var after = await step.CheckAsync(context, cancellationToken);
                 if (after is not null) throw new StepFailedException($"still not right after the change: {after}");
                 changed.Add(step.Name);
                 await Spinner.StopAsync(spinner);

@@ -86,7 +86,6 @@ public static class StuffCommandLine
 
     private sealed class PrintVersion : SynchronousCommandLineAction
     {
-
         public override int Invoke(ParseResult parseResult)
         {
             parseResult.InvocationConfiguration.Output.WriteLine($"stuff {AppInfo.Version} (commit {AppInfo.Commit})");

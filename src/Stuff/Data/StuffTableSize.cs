@@ -14,21 +14,24 @@ public sealed class StuffTableSize
     public const long ExactCountLimit = 10_000;
     public static readonly TimeSpan EstimateLifetime = TimeSpan.FromSeconds(5);
 
-    private (long Rows, long Timestamp)? _estimate;
+    private sealed record Estimate(long Rows, long Timestamp);
+
+    // Replaced whole, never changed in place, so concurrent requests never see half an update.
+    private Estimate? _estimate;
 
     public async Task<(long Count, bool Estimate)> GetAsync(AppDbContext db, CancellationToken cancellationToken)
     {
         if (db.Database.IsNpgsql())
         {
             var estimate = _estimate;
-            if (estimate is null || Stopwatch.GetElapsedTime(estimate.Value.Timestamp) > EstimateLifetime)
+            if (estimate is null || Stopwatch.GetElapsedTime(estimate.Timestamp) > EstimateLifetime)
             {
                 var rows = await db.Database
                     .SqlQueryRaw<long>("SELECT GREATEST(reltuples, 0)::bigint AS \"Value\" FROM pg_class WHERE oid = 'stuff'::regclass")
                     .SingleAsync(cancellationToken);
-                _estimate = estimate = (rows, Stopwatch.GetTimestamp());
+                _estimate = estimate = new Estimate(rows, Stopwatch.GetTimestamp());
             }
-            if (estimate.Value.Rows > ExactCountLimit) return (estimate.Value.Rows, true);
+            if (estimate.Rows > ExactCountLimit) return (estimate.Rows, true);
         }
         return (await db.Stuff.LongCountAsync(cancellationToken), false);
     }

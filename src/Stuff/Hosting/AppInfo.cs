@@ -14,5 +14,6 @@ public static class AppInfo
     /// <summary>The short commit id, or "unknown" when the build was not made from a git checkout.</summary>
     public static string Commit => Informational.Split('+') is [_, var sha, ..] && sha.Length > 0 ? sha[..Math.Min(12, sha.Length)] : "unknown";
 
-    public static string Display => $"{Version} ({Commit})";
+    /// <summary>"0.1.0 (abc123def456)", as the footer of every page shows it.</summary>
+    public static string Display { get; } = $"{Version} ({Commit})";
 }

@@ -57,8 +57,8 @@ public static class Ownership
     }
 }
 
-/// <summary>Files that must be exactly so; a change marks the app or Apache for a restart or reload.</summary>
-public sealed class FilesStep(string name, Func<SetupContext, IEnumerable<FileSpec>> files, bool restartsApp = false, bool reloadsApache = false) : Step
+/// <summary>Files that must be exactly so; a change marks the app for a restart.</summary>
+public sealed class FilesStep(string name, Func<SetupContext, IEnumerable<FileSpec>> files, bool restartsApp = false) : Step
 {
     public override string Name => name;
 
@@ -72,7 +72,6 @@ public sealed class FilesStep(string name, Func<SetupContext, IEnumerable<FileSp
         foreach (var file in files(context).Where(f => f.Difference() is not null))
             await file.WriteAsync(context.Shell, cancellationToken);
         if (restartsApp) context.AppRestartNeeded = true;
-        if (reloadsApache) context.ApacheReloadNeeded = true;
     }
 }
 

@@ -306,9 +306,8 @@ public sealed class VerifyStep : Step
                 using var https = await client.GetAsync($"https://{domain}{path}", cancellationToken);
                 return https.StatusCode == HttpStatusCode.OK ? null : $"https://{domain}{path} answered {(int)https.StatusCode}";
             }
-            catch (HttpRequestException e) when (attempt < 5)
+            catch (HttpRequestException) when (attempt < 5)
             {
-                _ = e;
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
             }
             catch (HttpRequestException e)

@@ -47,11 +47,11 @@ public sealed class ApacheModulesStep : Step
         ? [$"run a2enmod {string.Join(' ', Modules)}"]
         : ["(Fedora loads proxy, proxy_http, headers and ssl with the httpd and mod_ssl packages)"];
 
-    public override async Task<string?> CheckAsync(SetupContext context, CancellationToken cancellationToken)
+    public override Task<string?> CheckAsync(SetupContext context, CancellationToken cancellationToken)
     {
-        if (context.Facts.Family != Family.Debian) return null;
+        if (context.Facts.Family != Family.Debian) return Task.FromResult<string?>(null);
         var missing = Modules.Where(m => !File.Exists($"/etc/apache2/mods-enabled/{m}.load")).ToList();
-        return missing.Count == 0 ? null : "not enabled: " + string.Join(", ", missing);
+        return Task.FromResult(missing.Count == 0 ? null : "not enabled: " + string.Join(", ", missing));
     }
 
     public override async Task ApplyAsync(SetupContext context, CancellationToken cancellationToken)

@@ -84,7 +84,7 @@ public sealed class PlanTests
         var plan = Plan(context);
         Assert.Contains("dnf install -y httpd mod_ssl postgresql-server openssl policycoreutils-python-utils", plan);
         Assert.Contains("postgresql-setup --initdb", plan);
-        Assert.DoesNotContain("a2enmod", plan.Replace("(Fedora loads", "", StringComparison.Ordinal));
+        Assert.DoesNotContain("a2enmod", plan);
     }
 
     [Fact]
