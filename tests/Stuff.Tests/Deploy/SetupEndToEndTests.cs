@@ -147,6 +147,9 @@ public sealed class SetupEndToEndTests
             await RunAsync("kill", "-TERM", pid);
             for (var i = 0; i < 60 && Directory.Exists($"/proc/{pid}"); i++) await Task.Delay(500);
         }
+        // The cluster may be stopped (a reboot, another test run); the old database must go all the same.
+        foreach (var version in Directory.Exists("/etc/postgresql") ? Directory.GetDirectories("/etc/postgresql") : [])
+            await RunAsync("pg_ctlcluster", Path.GetFileName(version), "main", "start");
         if ((await RunAsync("runuser", "-u", "postgres", "--", "psql", "-XtAc", "SELECT 1")).ExitCode == 0)
         {
             await RunAsync("runuser", "-u", "postgres", "--", "psql", "-Xc", "DROP DATABASE IF EXISTS stuff WITH (FORCE)");
