@@ -8,7 +8,7 @@
 #
 # As root it also publishes the release and lets the deploy tests run `stuff setup` on this
 # machine for real (Apache, the system PostgreSQL, /opt/stuff ...), with Apache held to
-# loopback addresses. Not as root, those tests are skipped.
+# loopback addresses. Not as root, or with STUFF_TEST_DEPLOY=0, those tests are skipped.
 set -Eeuo pipefail
 
 readonly ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,6 +21,7 @@ source "$ROOT/scripts/throwaway-postgres.sh"
 # The deploy tests need Apache installed; on this test machine it listens on loopback only.
 prepare_deploy() {
   [[ $EUID -eq 0 ]] || { log "Not root: the deploy tests (stuff setup on this machine) are skipped"; return; }
+  [[ "${STUFF_TEST_DEPLOY:-1}" != 0 ]] || { log "STUFF_TEST_DEPLOY=0: the deploy tests are skipped"; return; }
   if ! dpkg-query -W -f='${Status}' apache2 2>/dev/null | grep -q "install ok installed"; then
     log "Installing Apache"
     apt_install apache2
