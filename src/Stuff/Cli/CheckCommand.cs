@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Stuff.Configuration;
 using Stuff.Data;
+using Stuff.Doctor;
 
 namespace Stuff.Cli;
 
@@ -11,10 +12,15 @@ public static class CheckCommand
 {
     public static Command Create()
     {
-        var command = new Command("check", "Check the configuration and the database connection; exits non-zero when something is wrong.");
+        var deploy = new Option<bool>("--deploy")
+        {
+            Description = "Check the settings a production site needs (environment, HTTPS, cookies, allowed hosts, proxies, keys, secrets, password rules); no network or root needed.",
+        };
+        var command = new Command("check", "Check the configuration and the database connection; exits non-zero when something is wrong.") { deploy };
         command.SetAction(StuffCommandLine.Guard(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(deploy)) return await DeployAsync(parse, output);
             var problems = new List<string>();
 
             WebApplication? app = null;
@@ -55,6 +61,24 @@ public static class CheckCommand
             return 1;
         }));
         return command;
+    }
+
+    /// <summary>The settings-only deploy checks; the configuration's own problems come first.</summary>
+    private static async Task<int> DeployAsync(ParseResult parse, TextWriter output)
+    {
+        IReadOnlyList<Finding> findings;
+        try
+        {
+            await using var app = CliHost.Build(parse);
+            _ = app.Services.GetRequiredService<IOptions<StuffOptions>>().Value;
+            findings = DeploySettingsChecks.Run(app);
+        }
+        catch (OptionsValidationException e)
+        {
+            findings = [Finding.Failed("settings", "Settings", "malformed", string.Join("\n", e.Failures), "correct the settings named above")];
+        }
+        await Report.WriteTextAsync(output, findings);
+        return Report.ExitCode(findings);
     }
 
     private static void CheckDataDirectory(WebApplication app, List<string> problems)

@@ -57,7 +57,7 @@ public static class SetupCommand
     private static SetupSettings Settings(string domain, string? basePath, string? tls, FileInfo? certificate, FileInfo? key)
     {
         domain = domain.Trim().ToLowerInvariant();
-        if (Uri.CheckHostName(domain) is not (UriHostNameType.Dns) || domain.Length > 253)
+        if (!StuffOptions.IsHostName(domain))
             throw new UserFacingException($"--domain must be a host name such as example.org, not '{domain}'.");
         var normalized = StuffOptions.NormalizeBasePath(basePath)
             ?? throw new UserFacingException("--base-path must be a path such as /stuff (letters, digits, '-', '_', '.').");

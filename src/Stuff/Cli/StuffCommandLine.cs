@@ -34,6 +34,7 @@ public static class StuffCommandLine
         root.Subcommands.Add(LoadDataCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(SetupCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(SuperviseCommand.Create());
         return root;
     }

@@ -28,7 +28,12 @@ public static class EnvFile
             throw new UserFacingException($"{PathVariable} points at {path}, which does not exist. Create it (mode 0640) or unset {PathVariable}.");
 
         CheckPermissions(path);
+        return ReadValues(path);
+    }
 
+    /// <summary>Parses the file without judging its permissions (the doctor reports those itself).</summary>
+    public static IReadOnlyDictionary<string, string?> ReadValues(string path)
+    {
         string[] lines;
         try
         {

@@ -21,6 +21,10 @@ public sealed class StuffOptions
     [ConfigurationKeyName("STUFF_DATA_DIR")]
     public string? DataDirectory { get; set; }
 
+    /// <summary>The host name the site is reached by, such as example.org; `stuff setup` writes it, the doctor checks against it.</summary>
+    [ConfigurationKeyName("STUFF_DOMAIN")]
+    public string? Domain { get; set; }
+
     /// <summary>The base path in canonical form: empty, or "/segment[/segment...]" without a trailing slash.</summary>
     public string NormalizedBasePath => NormalizeBasePath(BasePath) ?? "";
 
@@ -45,6 +49,9 @@ public sealed class StuffOptions
         if (NormalizeBasePath(BasePath) is null)
             yield return "STUFF_BASE_PATH must be empty or a path such as /stuff (letters, digits, '-', '_', '.' and '/'; no query, no '..').";
 
+        if (!string.IsNullOrWhiteSpace(Domain) && !IsHostName(Domain))
+            yield return "STUFF_DOMAIN must be a host name such as example.org (no scheme, port or path).";
+
         string? databaseError = null;
         try { _ = Database; }
         catch (FormatException e) { databaseError = e.Message; }
@@ -60,6 +67,9 @@ public sealed class StuffOptions
             return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
         }
     }
+
+    public static bool IsHostName(string value) =>
+        value.Length <= 253 && Uri.CheckHostName(value) == UriHostNameType.Dns;
 
     /// <summary>Returns the canonical base path, or null when the value cannot be a base path.</summary>
     public static string? NormalizeBasePath(string? value)

@@ -52,13 +52,15 @@ public static class HealthEndpoints
         {
             try
             {
-                return await db.Database.CanConnectAsync(cancellationToken)
-                    ? HealthCheckResult.Healthy("reachable")
-                    : HealthCheckResult.Unhealthy("cannot connect to the database");
+                // Opening the connection (CanConnect would hide the error that tells the causes apart).
+                await db.Database.OpenConnectionAsync(cancellationToken);
+                await db.Database.CloseConnectionAsync();
+                return HealthCheckResult.Healthy("reachable");
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                return HealthCheckResult.Unhealthy("cannot connect to the database: " + e.GetType().Name);
+                // The same verdicts as `stuff doctor`, by code only: the detail is public.
+                return HealthCheckResult.Unhealthy("cannot connect to the database: " + (DatabaseProblem.From(e)?.Code ?? "error"));
             }
         }
     }
@@ -77,7 +79,7 @@ public static class HealthEndpoints
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                return HealthCheckResult.Unhealthy("cannot read the migration history: " + e.GetType().Name);
+                return HealthCheckResult.Unhealthy("cannot read the migration history: " + (DatabaseProblem.From(e)?.Code ?? "error"));
             }
         }
     }

@@ -49,13 +49,25 @@ public static class StuffHost
             messages.SetAttemptedValueIsInvalidAccessor((value, _) => $"'{value}' is not a valid value.");
             messages.SetValueMustBeANumberAccessor(_ => "Enter a whole number.");
         });
-        builder.Services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(o => o.Cookie.Name = MessageCookie);
+        // Cookies are Secure whenever the request is HTTPS, which behind the proxy is every request it forwards.
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(o =>
+        {
+            o.Cookie.Name = MessageCookie;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         builder.Services.AddDataProtection().SetApplicationName("stuff");
         builder.Services.AddOptions<KeyManagementOptions>().Configure<IOptions<StuffOptions>, ILoggerFactory>((keys, stuff, logging) =>
             keys.XmlRepository = new FileSystemXmlRepository(KeyDirectory(stuff.Value), logging));
         // Linux has no DPAPI: the keys are protected by their directory's mode (0700, the service
         // user's own), which the framework cannot see, so its warning about that says nothing new.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
+        builder.Services.AddHsts(hsts =>
+        {
+            // The same policy as the Apache site that `stuff setup` writes: two years, subdomains too.
+            hsts.MaxAge = TimeSpan.FromDays(730);
+            hsts.IncludeSubDomains = true;
+        });
         builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
         {
             // Only the loopback proxy (Apache on the same host) is trusted; KnownProxies defaults to it.
@@ -84,9 +96,15 @@ public static class StuffHost
         }
 
         if (app.Environment.IsDevelopment())
+        {
             app.UseDeveloperExceptionPage();
+        }
         else
+        {
             app.UseExceptionHandler("/error");
+            // Only on HTTPS requests: behind the proxy, those it forwarded with X-Forwarded-Proto: https.
+            app.UseHsts();
+        }
         app.UseStatusCodePagesWithReExecute("/status/{0}");
 
         app.UseRouting();

@@ -44,6 +44,7 @@ public static class Secrets
             # Stuff's settings and secrets, written by `stuff setup`; the password is kept on re-runs.
             # Mode 0640 root:stuff: the service reads it, nobody else may. The app refuses to start otherwise.
             DATABASE_URL=postgres://{Layout.ServiceUser}:{password}@127.0.0.1:5432/{Layout.Database}
+            STUFF_DOMAIN={context.Settings.Domain}
             STUFF_BASE_PATH={context.Settings.BasePath}
             STUFF_DATA_DIR={layout.DataDirectory}
             # Kestrel listens on loopback only; Apache is the front door.

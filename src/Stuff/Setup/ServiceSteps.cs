@@ -91,7 +91,8 @@ public static class Templates
                 SSLCipherSuite ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305
                 SSLHonorCipherOrder off
                 SSLSessionTickets off
-                Header always set Strict-Transport-Security "max-age=63072000; includeSubDomains"
+                # The app sends the same header on its pages; setifempty keeps it to one.
+                Header setifempty Strict-Transport-Security "max-age=63072000; includeSubDomains"
 
                 # A slow client or app may hold a worker this long, and no longer.
                 Timeout 60

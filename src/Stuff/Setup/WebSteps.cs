@@ -130,20 +130,3 @@ public sealed class SelinuxStep : Step
         }
     }
 }
-
-/// <summary>Reading SELinux tools' output by key, not by exact wording.</summary>
-public static class SelinuxFacts
-{
-    /// <summary>True when `getsebool` output has "NAME --> on".</summary>
-    public static bool BooleanIsOn(string getseboolOutput, string name) =>
-        getseboolOutput.Split('\n').Select(l => l.Split("-->", StringSplitOptions.TrimEntries))
-            .Any(p => p.Length == 2 && p[0] == name && p[1] == "on");
-
-    /// <summary>True when `semanage port -l` lists the port under http_port_t.</summary>
-    public static bool PortIsHttp(string semanagePortList, int port) =>
-        semanagePortList.Split('\n')
-            .Where(l => l.StartsWith("http_port_t", StringComparison.Ordinal) && l.Contains("tcp", StringComparison.Ordinal))
-            .SelectMany(l => l[(l.IndexOf("tcp", StringComparison.Ordinal) + 3)..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            .Any(p => p.Split('-') is var range && int.TryParse(range[0], out var low)
-                && (range.Length == 1 ? low == port : int.TryParse(range[1], out var high) && port >= low && port <= high));
-}

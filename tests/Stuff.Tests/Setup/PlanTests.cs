@@ -52,7 +52,7 @@ public sealed class PlanTests
         Assert.Contains("Redirect 308 / https://example.org/", site);
         Assert.Contains("SSLProtocol -all +TLSv1.2 +TLSv1.3", site);
         Assert.Contains("SSLCertificateFile /etc/ssl/certs/stuff.crt", site);
-        Assert.Contains("Header always set Strict-Transport-Security \"max-age=63072000; includeSubDomains\"", site);
+        Assert.Contains("Header setifempty Strict-Transport-Security \"max-age=63072000; includeSubDomains\"", site);
         Assert.Contains("RequestHeader set X-Forwarded-Proto \"https\"", site);
         Assert.Contains("Alias /stuff/static/ /var/www/stuff/static/", site);
         Assert.Contains("ProxyPass /stuff/ http://127.0.0.1:5080/stuff/ retry=0", site);

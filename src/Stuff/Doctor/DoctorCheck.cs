@@ -1,0 +1,53 @@
+namespace Stuff.Doctor;
+
+/// <summary>
+/// One thing the doctor looks at. It only reads: files, command output, connections. It never
+/// changes the system; the fix it prints is for a person to run.
+/// </summary>
+public abstract class DoctorCheck
+{
+    public abstract Task<IReadOnlyList<Finding>> RunAsync(DoctorContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>The doctor's checks, in the order a site depends on them: settings, database, app, Apache, outside.</summary>
+public static class Examination
+{
+    public static IReadOnlyList<DoctorCheck> Checks() =>
+    [
+        new EnvFileCheck(),
+        new SettingsCheck(),
+        new DatabaseCheck(),
+        new MigrationsCheck(),
+        new KeysCheck(),
+        new StaticFilesCheck(),
+        new ServiceCheck(),
+        new AppCheck(),
+        new ApacheCheck(),
+        new TlsCheck(),
+        new FrontDoorCheck(),
+        new SelinuxCheck(),
+        new PermissionsCheck(),
+        new DiskCheck(),
+        new ClockCheck(),
+    ];
+
+    /// <summary>Runs every check; one that throws is reported as failed rather than ending the report.</summary>
+    public static async Task<IReadOnlyList<Finding>> RunAsync(DoctorContext context, CancellationToken cancellationToken)
+    {
+        var findings = new List<Finding>();
+        foreach (var check in Checks())
+        {
+            try
+            {
+                findings.AddRange(await check.RunAsync(context, cancellationToken));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception or HttpRequestException)
+            {
+                var name = check.GetType().Name.Replace("Check", "", StringComparison.Ordinal);
+                findings.Add(Finding.Failed(name.ToLowerInvariant(), name, "the check itself could not run", e.Message,
+                    "run the doctor as root (sudo), which can read every file it looks at"));
+            }
+        }
+        return findings;
+    }
+}

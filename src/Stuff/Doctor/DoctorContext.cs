@@ -1,0 +1,165 @@
+using Stuff.Configuration;
+using Stuff.Setup;
+
+namespace Stuff.Doctor;
+
+/// <summary>
+/// What the checks share: the machine, the installed layout, the env file's values as read
+/// (even when its permissions are wrong, so every other check can still run), Apache's site
+/// file, and what earlier checks learnt.
+/// </summary>
+public sealed class DoctorContext
+{
+    public DoctorContext(IShell shell, HostFacts facts, string envFilePath, bool isRoot)
+    {
+        Shell = shell;
+        Facts = facts;
+        Layout = new Layout(facts.Family, facts.PostgresVersion);
+        EnvFilePath = envFilePath;
+        IsRoot = isRoot;
+        try
+        {
+            Env = File.Exists(envFilePath) ? EnvFile.ReadValues(envFilePath) : null;
+        }
+        catch (Exception e) when (e is UserFacingException or IOException or UnauthorizedAccessException)
+        {
+            EnvError = e.Message;
+        }
+        Options = new StuffOptions
+        {
+            DatabaseUrl = Value("DATABASE_URL"),
+            BasePath = Value("STUFF_BASE_PATH"),
+            DataDirectory = Value("STUFF_DATA_DIR") ?? Layout.DataDirectory,
+            Domain = Value("STUFF_DOMAIN"),
+        };
+        Site = ApacheSite.Read(Layout.ApacheSiteFile);
+    }
+
+    public IShell Shell { get; }
+    public HostFacts Facts { get; }
+    public Layout Layout { get; }
+    public string EnvFilePath { get; }
+    public bool IsRoot { get; }
+
+    /// <summary>The env file's values; null when it is missing or could not be read.</summary>
+    public IReadOnlyDictionary<string, string?>? Env { get; }
+
+    /// <summary>Why the env file could not be read, when it exists but could not.</summary>
+    public string? EnvError { get; }
+
+    /// <summary>The app's settings as the env file gives them.</summary>
+    public StuffOptions Options { get; }
+
+    /// <summary>Apache's site file as `stuff setup` wrote it (or as someone edited it); null when missing.</summary>
+    public ApacheSite? Site { get; }
+
+    /// <summary>Set by the database check: the app's credentials opened the database.</summary>
+    public bool DatabaseConnected { get; set; }
+
+    /// <summary>Set by the service check.</summary>
+    public bool? ServiceRunning { get; set; }
+
+    /// <summary>Set by the app check: the app answered on its loopback address.</summary>
+    public bool? AppAnswers { get; set; }
+
+    public string? Value(string key) => Env?.GetValueOrDefault(key) is { Length: > 0 } value ? value : null;
+
+    /// <summary>Where Kestrel listens, from the env file (setup writes 127.0.0.1:5080).</summary>
+    public Uri AppAddress =>
+        Uri.TryCreate(Value("Kestrel:Endpoints:Http:Url"), UriKind.Absolute, out var url) ? url : new Uri("http://127.0.0.1:5080");
+
+    /// <summary>The app's own URL for a path under its base path, on loopback.</summary>
+    public string AppUrl(string path) => $"{AppAddress.Scheme}://{AppAddress.Authority}{Options.NormalizedBasePath}{path}";
+
+    public string DataDirectory => Options.ResolvedDataDirectory;
+
+    public string KeyDirectory => Path.Combine(DataDirectory, "keys");
+
+    public string Domain => Options.Domain is { Length: > 0 } domain ? domain : Site?.ServerName ?? "localhost";
+
+    /// <summary>A `stuff` command run as the service user with the installed settings, as a person would type it.</summary>
+    public string AsServiceUser(string args) =>
+        $"sudo -u {Layout.ServiceUser} STUFF_ENV_FILE={EnvFilePath} {Layout.Executable} {args}";
+
+    public string StartApp => Facts.HasSystemd
+        ? "sudo systemctl start stuff"
+        : $"sudo setsid -f runuser -u {Layout.ServiceUser} -- env STUFF_ENV_FILE={EnvFilePath} {Layout.Executable} supervise --pid-file {Layout.PidFile} --log-file {Layout.LogFile}";
+
+    /// <summary>Restarts the app so that it reads its settings again.</summary>
+    public string RestartApp => Facts.HasSystemd
+        ? "sudo systemctl restart stuff"
+        // The supervisor starts `stuff serve` again two seconds after it ends.
+        : $"sudo pkill -TERM -P \"$(cat {Layout.PidFile})\"";
+
+    public string ReloadApache => Facts.HasSystemd
+        ? $"sudo systemctl reload {Layout.ApacheService}"
+        : $"sudo {Layout.ApacheCtl} graceful";
+
+    /// <summary>True when the service user may read (-r), write (-w) or enter (-x) the path.</summary>
+    public async Task<bool> ServiceUserCanAsync(string test, string path, CancellationToken cancellationToken)
+    {
+        if (!IsRoot)
+        {
+            return test switch
+            {
+                "-w" => CanWrite(path),
+                _ => CanRead(path),
+            };
+        }
+        var result = await Shell.RunAsync("runuser", ["-u", Layout.ServiceUser, "--", "test", test, path], cancellationToken);
+        return result.Ok;
+    }
+
+    private static bool CanRead(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path)) _ = Directory.GetFileSystemEntries(path);
+            else File.OpenRead(path).Dispose();
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static bool CanWrite(string path)
+    {
+        try
+        {
+            var probe = Path.Combine(Directory.Exists(path) ? path : Path.GetDirectoryName(path)!, $".doctor-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>The parts of Apache's site file the doctor compares with the app's settings.</summary>
+public sealed record ApacheSite(string Path, string? ServerName, string? CertificateFile, string? KeyFile, IReadOnlyList<(string Prefix, string Target)> Proxies)
+{
+    public static ApacheSite? Read(string path)
+    {
+        if (!File.Exists(path)) return null;
+        string? serverName = null, certificate = null, key = null;
+        var proxies = new List<(string, string)>();
+        foreach (var raw in File.ReadLines(path))
+        {
+            var words = raw.Trim().Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length < 2 || words[0].StartsWith('#')) continue;
+            switch (words[0].ToLowerInvariant())
+            {
+                case "servername": serverName ??= words[1]; break;
+                case "sslcertificatefile": certificate ??= words[1]; break;
+                case "sslcertificatekeyfile": key ??= words[1]; break;
+                case "proxypass" when words.Length >= 3 && words[2] != "!": proxies.Add((words[1], words[2])); break;
+            }
+        }
+        return new ApacheSite(path, serverName, certificate, key, proxies);
+    }
+}

@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Stuff.Setup;
+
+namespace Stuff.Doctor;
+
+/// <summary>The app's service runs and is not crash-looping: systemd's view, or the supervisor's pid file and log where systemd does not run.</summary>
+public sealed class ServiceCheck : DoctorCheck
+{
+    private const string Id = "service";
+    private const string Name = "App service";
+    private const int LogLines = 8;
+
+    public override Task<IReadOnlyList<Finding>> RunAsync(DoctorContext context, CancellationToken cancellationToken) =>
+        context.Facts.HasSystemd ? SystemdAsync(context, cancellationToken) : SupervisedAsync(context);
+
+    private static async Task<IReadOnlyList<Finding>> SystemdAsync(DoctorContext context, CancellationToken cancellationToken)
+    {
+        var show = await context.Shell.RunAsync("systemctl", ["show", "stuff", "-p", "LoadState", "-p", "ActiveState", "-p", "SubState", "-p", "NRestarts", "-p", "ExecMainStatus"], cancellationToken);
+        var state = ServiceFacts.ParseShow(show.Output);
+        var journal = await context.Shell.TryRunAsync("journalctl", ["-u", "stuff", "-n", LogLines.ToString(CultureInfo.InvariantCulture), "--no-pager", "-o", "short-iso"], cancellationToken);
+        var log = journal?.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        var verdict = ServiceFacts.Judge(state);
+        context.ServiceRunning = verdict is null;
+        if (state.GetValueOrDefault("LoadState") == "not-found")
+        {
+            return [Finding.Failed(Id, Name, "systemd has no unit named stuff", "setup never installed the service, or its unit file was removed",
+                $"run setup again: sudo {context.Layout.Executable} setup --domain {context.Domain} (with your --tls options)")];
+        }
+        if (verdict is null)
+            return [Finding.Ok(Id, Name, $"stuff.service is {state.GetValueOrDefault("ActiveState")} ({state.GetValueOrDefault("SubState")}), {state.GetValueOrDefault("NRestarts", "0")} restart(s)")];
+        var crashLoop = state.GetValueOrDefault("SubState") == "auto-restart" || ServiceFacts.Restarts(state) >= 3;
+        return [Finding.Failed(Id, Name, verdict,
+            crashLoop ? "the app exits soon after it starts and systemd keeps restarting it; its log says why" : "the app is not running; its log says why it stopped",
+            $"read the reason below (more: journalctl -u stuff -n 50), fix it, then: {(crashLoop ? "sudo systemctl restart stuff" : context.StartApp)}")
+            with { Details = log }];
+    }
+
+    private static Task<IReadOnlyList<Finding>> SupervisedAsync(DoctorContext context)
+    {
+        var layout = context.Layout;
+        var log = File.Exists(layout.LogFile) ? TailOf(layout.LogFile, 200) : [];
+        var running = Supervisor.RunningPid(layout.PidFile);
+        context.ServiceRunning = running is not null;
+        if (running is null)
+        {
+            return Task.FromResult<IReadOnlyList<Finding>>([Finding.Failed(Id, Name, $"not running (no live process in {layout.PidFile})",
+                "the app's supervisor is not running (this host has no systemd, so nothing starts it at boot)",
+                context.StartApp) with { Details = log.TakeLast(LogLines).ToList() }]);
+        }
+        var restarts = ServiceFacts.RecentRestarts(log, DateTime.UtcNow, TimeSpan.FromMinutes(2));
+        if (restarts >= 2)
+        {
+            context.ServiceRunning = false;
+            return Task.FromResult<IReadOnlyList<Finding>>([Finding.Failed(Id, Name, $"crash-looping: stuff serve ended {restarts} times in the last 2 minutes",
+                "the app exits soon after it starts and the supervisor keeps restarting it; its log says why",
+                $"read the reason below (more: tail -n 50 {layout.LogFile}), fix it; the supervisor (pid {running}) starts it again by itself")
+                with { Details = log.Where(l => !l.Contains("supervise:", StringComparison.Ordinal)).TakeLast(LogLines).ToList() }]);
+        }
+        return Task.FromResult<IReadOnlyList<Finding>>([Finding.Ok(Id, Name, $"supervised (pid {running}, {layout.PidFile}), no restarts in the last 2 minutes")]);
+    }
+
+    private static List<string> TailOf(string path, int lines)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        if (stream.Length > 256 * 1024) stream.Seek(-256 * 1024, SeekOrigin.End);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(lines).ToList();
+    }
+}
+
+/// <summary>Reading systemctl and the supervisor's log by key, not by wording.</summary>
+public static class ServiceFacts
+{
+    public static Dictionary<string, string> ParseShow(string output) =>
+        output.Split('\n')
+            .Select(l => l.Trim())
+            .Where(l => !l.StartsWith('#') && l.Contains('='))
+            .Select(l => l.Split('=', 2))
+            .GroupBy(p => p[0])
+            .ToDictionary(g => g.Key, g => g.Last()[1]);
+
+    public static int Restarts(IReadOnlyDictionary<string, string> state) =>
+        int.TryParse(state.GetValueOrDefault("NRestarts"), out var n) ? n : 0;
+
+    /// <summary>Null when the service runs steadily; otherwise what is wrong, in a few words.</summary>
+    public static string? Judge(IReadOnlyDictionary<string, string> state)
+    {
+        var active = state.GetValueOrDefault("ActiveState", "unknown");
+        var sub = state.GetValueOrDefault("SubState", "unknown");
+        var status = state.GetValueOrDefault("ExecMainStatus", "0");
+        if (active == "active" && sub == "running" && Restarts(state) < 3) return null;
+        if (active == "activating" && sub == "auto-restart") return $"crash-looping: restarted {Restarts(state)} times, last exit status {status}";
+        if (active == "active") return $"running, but restarted {Restarts(state)} times (last exit status {status})";
+        if (status == "203") return "failed: status 203/EXEC, the executable could not be started (on SELinux hosts: its label; see SELinux)";
+        return $"{active} ({sub}), last exit status {status}";
+    }
+
+    /// <summary>How many times the supervisor restarted the app within the window before now.</summary>
+    public static int RecentRestarts(IEnumerable<string> log, DateTime now, TimeSpan window) =>
+        log.Where(l => l.Contains("supervise: stuff serve exited", StringComparison.Ordinal))
+            .Select(l => DateTime.TryParse(l.Split(' ')[0], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at) ? at : DateTime.MinValue)
+            .Count(at => at >= now - window);
+}
+
+/// <summary>The app answers on its loopback address, and says whether it is ready.</summary>
+public sealed class AppCheck : DoctorCheck
+{
+    private const string Id = "app";
+    private const string Name = "App answers";
+
+    public override async Task<IReadOnlyList<Finding>> RunAsync(DoctorContext context, CancellationToken cancellationToken)
+    {
+        var url = context.AppUrl("/readyz");
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            using var response = await client.GetAsync(url, cancellationToken);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            context.AppAnswers = true;
+            if (response.StatusCode == HttpStatusCode.OK) return [Finding.Ok(Id, Name, $"{url} says ready")];
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                return [Finding.Failed(Id, Name, $"{url} answers 503: not ready",
+                    "the app runs but cannot serve: " + ReadyDetail(body),
+                    "fix what the Database and Migrations lines say; the app becomes ready by itself")];
+            }
+            return [Finding.Failed(Id, Name, $"{url} answers {(int)response.StatusCode}",
+                $"something other than the app answers at {context.AppAddress.Authority}, or STUFF_BASE_PATH is not the path the app was started with",
+                $"restart the app so it reads its settings again: {context.RestartApp}")];
+        }
+        catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+        {
+            context.AppAnswers = false;
+            return [Finding.Failed(Id, Name, $"nothing listens on {context.AppAddress.Authority}",
+                context.ServiceRunning == false
+                    ? "the app is not running (see App service)"
+                    : $"the app runs but listens elsewhere: Kestrel__Endpoints__Http__Url in {context.EnvFilePath} and the address it was started with differ",
+                context.ServiceRunning == false ? context.StartApp : $"restart the app so it reads its settings again: {context.RestartApp}")];
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            context.AppAnswers = false;
+            return [Finding.Failed(Id, Name, $"{url} accepted the connection but did not answer within 5 s",
+                "the app is hung or overloaded (a stopped process, a deadlock, or every thread waiting on the database)",
+                $"restart it: {context.RestartApp}; if it happens again, read its log and the database's")];
+        }
+        catch (HttpRequestException e)
+        {
+            context.AppAnswers = false;
+            return [Finding.Failed(Id, Name, $"{url} cannot be reached", e.Message, context.RestartApp)];
+        }
+    }
+
+    /// <summary>The failing checks of a /readyz body, such as "database: cannot connect to the database: password-failed".</summary>
+    public static string ReadyDetail(string body)
+    {
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            var failing = json.RootElement.GetProperty("checks").EnumerateObject()
+                .Where(c => c.Value.GetProperty("status").GetString() != "ok")
+                .Select(c => $"{c.Name}: {c.Value.GetProperty("detail").GetString()}")
+                .ToList();
+            return failing.Count > 0 ? string.Join("; ", failing) : body;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return body.Length > 200 ? body[..200] : body;
+        }
+    }
+}
