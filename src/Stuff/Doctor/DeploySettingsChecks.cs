@@ -137,7 +137,8 @@ public static class DeploySettingsChecks
     private static Finding PasswordRulesOn(IServiceProvider services)
     {
         var identity = services.GetRequiredService<IOptions<IdentityOptions>>().Value;
-        var validators = services.GetServices<IPasswordValidator<AppUser>>();
+        using var scope = services.CreateScope();
+        var validators = scope.ServiceProvider.GetServices<IPasswordValidator<AppUser>>().ToList();
         if (!validators.Any(v => v is PasswordRules) || identity.Password.RequiredLength < PasswordRules.MinLength)
             return Finding.Failed("password-rules", "Password rules", "the password rules are not in force",
                 "users may choose short or common passwords", "register PasswordRules with Identity (AddStuffAccounts does)");

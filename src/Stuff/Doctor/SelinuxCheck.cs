@@ -68,7 +68,8 @@ public sealed class SelinuxCheck : DoctorCheck
             }
             if (relabel.Count > 0 && relabel.All(r => types.Contains(r.To) || r.Path != path))
             {
-                findings.Add(Finding.Failed(id, name, $"{relabel.Count} path(s) under {path} carry the wrong label (e.g. {relabel[0].Path} is {relabel[0].From}, should be {relabel[0].To})",
+                var example = relabel.FirstOrDefault(r => r.Path == path, relabel[0]);
+                findings.Add(Finding.Failed(id, name, $"{relabel.Count} path(s) under {path} carry the wrong label ({example.Path} is {example.From}, should be {example.To})",
                     why + "; files moved with mv keep the label of where they came from", $"sudo restorecon -Rv {path}"));
                 continue;
             }

@@ -28,6 +28,49 @@ public sealed class CheckCommandTests() : CliTests(DatabaseProvider.Sqlite)
     }
 
     [Fact]
+    public async Task Deploy_checks_pass_for_production_settings_without_touching_the_network()
+    {
+        var result = await Stuff.With("AllowedHosts", "example.org")
+            .With("DATABASE_URL", "postgres://stuff:a-long-random-database-password@127.0.0.1:1/stuff")
+            .RunAsync("check", "--deploy");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("ok       Environment: Production", result.Output);
+        Assert.Contains("ok       Login cookie: stuff.auth: HttpOnly, SameSite=Lax", result.Output);
+        Assert.Contains("ok       Antiforgery cookie:", result.Output);
+        Assert.Contains("ok       Forwarded headers: trusted only from", result.Output);
+        Assert.Contains("ok       Password rules: at least 12 characters", result.Output);
+        Assert.Contains(" 0 failed", result.Output);
+        Assert.DoesNotContain("a-long-random-database-password", result.Output);
+    }
+
+    [Fact]
+    public async Task Deploy_checks_fail_development_open_hosts_and_a_short_password_with_fixes()
+    {
+        var result = await Stuff.With("ASPNETCORE_ENVIRONMENT", "Development").With("AllowedHosts", "*")
+            .With("DATABASE_URL", "postgres://stuff:hunter2@127.0.0.1:1/stuff")
+            .RunAsync("check", "--deploy");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("FAILED   Environment: Development", result.Output);
+        Assert.Contains("unset ASPNETCORE_ENVIRONMENT", result.Output);
+        Assert.Contains("FAILED   Allowed hosts: AllowedHosts is '*'", result.Output);
+        Assert.Contains("AllowedHosts=example.org", result.Output);
+        Assert.Contains("FAILED   Secrets: the database password is short (7 characters)", result.Output);
+        Assert.DoesNotContain("hunter2", result.Output + result.Error);
+    }
+
+    [Fact]
+    public async Task Deploy_checks_report_malformed_settings_as_a_failure()
+    {
+        var result = await Stuff.With("STUFF_BASE_PATH", "/a/../b").RunAsync("check", "--deploy");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("FAILED   Settings: malformed", result.Output);
+        Assert.Contains("STUFF_BASE_PATH must be empty or a path", result.Output);
+    }
+
+    [Fact]
     public async Task Pending_migrations_are_a_problem_with_the_fix()
     {
         var result = await Stuff.RunAsync("check");

@@ -56,7 +56,10 @@ public abstract class HealthTests(SiteFactory site) : SiteTests(site)
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         var body = await response.BodyAsync();
-        Assert.Equal("failing", JsonDocument.Parse(body).RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        var database = JsonDocument.Parse(body).RootElement.GetProperty("checks").GetProperty("database");
+        Assert.Equal("failing", database.GetProperty("status").GetString());
+        // The doctor's verdict, by the same code, so the balancer and the person at the server agree.
+        if (Site.Provider == DatabaseProvider.Postgres) Assert.EndsWith(": not-running", database.GetProperty("detail").GetString());
         Assert.DoesNotContain("secret-password", body);
     }
 }

@@ -1,0 +1,135 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Stuff.Doctor;
+using Stuff.Tests.Setup;
+
+namespace Stuff.Tests.Doctor;
+
+/// <summary>How the doctor reads systemd, Apache, certificates, disks and clocks, against recorded outputs and made-up values.</summary>
+public sealed class FactsTests
+{
+    [Fact]
+    public void A_running_service_is_fine()
+    {
+        Assert.Null(ServiceFacts.Judge(ServiceFacts.ParseShow(Fixtures.Read("systemctl-show.running.txt"))));
+    }
+
+    [Fact]
+    public void A_crash_loop_is_named_with_its_restarts()
+    {
+        var verdict = ServiceFacts.Judge(ServiceFacts.ParseShow(Fixtures.Read("systemctl-show.crashloop.txt")));
+
+        Assert.Equal("crash-looping: restarted 17 times, last exit status 6", verdict);
+    }
+
+    [Fact]
+    public void Status_203_points_at_the_executable()
+    {
+        var verdict = ServiceFacts.Judge(ServiceFacts.ParseShow(Fixtures.Read("systemctl-show.failed-203.txt")));
+
+        Assert.Contains("203/EXEC", verdict);
+    }
+
+    [Fact]
+    public void The_supervisors_restarts_are_counted_within_the_window()
+    {
+        var now = new DateTime(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc);
+        string[] log =
+        [
+            "2026-11-25T11:50:00.0000000Z supervise: stuff serve exited with code 1; restarting",
+            "2026-11-25T11:59:10.0000000Z supervise: stuff serve exited with code 1; restarting",
+            "Unhandled exception. System.IO.IOException: Failed to bind to address http://127.0.0.1:5080: address already in use.",
+            "2026-11-25T11:59:40.0000000Z supervise: stuff serve exited with code 134; restarting",
+        ];
+
+        Assert.Equal(2, ServiceFacts.RecentRestarts(log, now, TimeSpan.FromMinutes(2)));
+    }
+
+    [Theory]
+    [InlineData("apache2ctl-t.fail.debian-no-headers.txt", "AH00526: Syntax error on line 14 of /etc/apache2/sites-enabled/stuff.conf: Invalid command 'RequestHeader'")]
+    [InlineData("apachectl-t.fail.fedora-duplicate-listen.txt", "line 3 of /etc/httpd/conf.d/stuff.conf: Cannot define multiple Listeners")]
+    public void A_failed_config_test_names_the_file_line_and_complaint(string fixture, string expected) =>
+        Assert.Contains(expected, ApacheFacts.ConfigTestError(Fixtures.Read(fixture)));
+
+    [Fact]
+    public void Loaded_modules_are_read_from_httpd_M()
+    {
+        var modules = ApacheFacts.LoadedModules(Fixtures.Read("httpd-M.fedora.excerpt.txt"));
+
+        Assert.Contains("proxy_http", modules);
+        Assert.Contains("ssl", modules);
+        Assert.DoesNotContain("alias", modules);
+    }
+
+    [Fact]
+    public void A_refused_backend_is_read_from_the_error_log()
+    {
+        Assert.Equal(ProxyFailureKind.Refused, ApacheFacts.ProxyFailure(Fixtures.Read("apache-error.log.proxy-refused.debian.txt").Split('\n')));
+        Assert.Equal(ProxyFailureKind.Denied, ApacheFacts.ProxyFailure(Fixtures.Read("apache-error_log.selinux-denied.fedora.txt").Split('\n')));
+    }
+
+    [Theory]
+    [InlineData(-3, "example.org", true, "expired")]
+    [InlineData(5, "example.org", true, "expires in 5 day(s)")]
+    [InlineData(20, "example.org", false, "expires in 20 days")]
+    [InlineData(200, "other.example", true, "is for example.org, not other.example")]
+    public void Certificates_fail_when_expired_near_expiry_or_for_another_name(int daysLeft, string domain, bool fails, string summary)
+    {
+        using var cert = Certificate("example.org", DateTime.UtcNow.AddDays(daysLeft));
+
+        var verdict = TlsFacts.Judge(cert, domain, DateTime.UtcNow);
+
+        Assert.NotNull(verdict);
+        Assert.Equal(fails, verdict.Value.Fail);
+        Assert.Contains(summary, verdict.Value.Summary);
+    }
+
+    [Fact]
+    public void A_current_certificate_for_the_domain_is_fine()
+    {
+        using var cert = Certificate("example.org", DateTime.UtcNow.AddDays(90));
+
+        Assert.Null(TlsFacts.Judge(cert, "example.org", DateTime.UtcNow));
+    }
+
+    [Theory]
+    [InlineData(50L << 30, 100L << 30, Verdict.Ok)]
+    [InlineData(5L << 30, 100L << 30, Verdict.Warning)]
+    [InlineData(500L << 20, 2L << 30, Verdict.Warning)]
+    [InlineData(100L << 20, 2L << 30, Verdict.Failed)]
+    [InlineData(1L << 30, 100L << 30, Verdict.Failed)]
+    public void Disks_warn_when_filling_and_fail_when_nearly_full(long free, long total, Verdict verdict) =>
+        Assert.Equal(verdict, DiskFacts.Judge(free, total));
+
+    [Fact]
+    public void A_mount_is_the_longest_mount_point_containing_the_path()
+    {
+        var mounts = DiskFacts.MountPoints("/dev/vda1 / ext4 rw 0 0\n/dev/vdb1 /var/lib ext4 rw 0 0\ntmpfs /var/library tmpfs rw 0 0\n");
+
+        Assert.Equal("/var/lib", DiskFacts.MountOf("/var/lib/stuff", mounts));
+        Assert.Equal("/", DiskFacts.MountOf("/var/log/stuff", mounts));
+    }
+
+    [Fact]
+    public void A_clock_before_the_release_or_far_from_the_database_fails()
+    {
+        var release = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
+        var now = new DateTime(2026, 11, 25, 0, 0, 0, DateTimeKind.Utc);
+
+        Assert.Null(ClockFacts.Judge(now, release, now.AddSeconds(2), synchronised: true));
+        Assert.True(ClockFacts.Judge(new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc), release, null, null)!.Value.Fail);
+        Assert.True(ClockFacts.Judge(now, release, now.AddMinutes(5), null)!.Value.Fail);
+        Assert.False(ClockFacts.Judge(now, release, null, synchronised: false)!.Value.Fail);
+        Assert.True(ClockFacts.NewestMigration() > new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+    }
+
+    private static X509Certificate2 Certificate(string name, DateTime notAfter)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(name);
+        request.CertificateExtensions.Add(san.Build());
+        return request.CreateSelfSigned(notAfter.AddDays(-400), notAfter);
+    }
+}
