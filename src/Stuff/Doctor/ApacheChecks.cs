@@ -152,7 +152,7 @@ public sealed class TlsCheck : DoctorCheck
             {
                 using var paired = X509Certificate2.CreateFromPemFile(certificate, key);
             }
-            catch (CryptographicException)
+            catch (Exception e) when (e is CryptographicException or ArgumentException)
             {
                 return Finding.Failed(Id, Name, $"{key} is not the private key of {certificate}",
                     "Apache refuses to start (or keeps the old pair on reload) when the key does not belong to the certificate",

@@ -14,9 +14,15 @@ public sealed class DatabaseCheck : DoctorCheck
 
     public override async Task<IReadOnlyList<Finding>> RunAsync(DoctorContext context, CancellationToken cancellationToken)
     {
-        if (context.Value("DATABASE_URL") is null || context.Options.Problems().Any())
+        DatabaseUrl database;
+        try
+        {
+            database = context.Value("DATABASE_URL") is null ? throw new FormatException() : context.Options.Database;
+        }
+        catch (FormatException)
+        {
             return [Finding.Skipped(Id, Name, "needs a valid DATABASE_URL (see Settings)")];
-        var database = context.Options.Database;
+        }
         if (database.Provider == DatabaseProvider.Sqlite)
         {
             context.DatabaseConnected = File.Exists(database.SqlitePath);

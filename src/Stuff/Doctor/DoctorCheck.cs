@@ -41,11 +41,14 @@ public static class Examination
             {
                 findings.AddRange(await check.RunAsync(context, cancellationToken));
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception or HttpRequestException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // One check that cannot run must not hide the others' findings.
                 var name = check.GetType().Name.Replace("Check", "", StringComparison.Ordinal);
                 findings.Add(Finding.Failed(name.ToLowerInvariant(), name, "the check itself could not run", e.Message,
-                    "run the doctor as root (sudo), which can read every file it looks at"));
+                    e is UnauthorizedAccessException or IOException
+                        ? "run the doctor as root (sudo), which can read every file it looks at"
+                        : "this is a fault in the doctor itself; the other lines still stand"));
             }
         }
         return findings;

@@ -75,7 +75,11 @@ public sealed class DoctorContext
 
     public string KeyDirectory => Path.Combine(DataDirectory, "keys");
 
-    public string Domain => Options.Domain is { Length: > 0 } domain ? domain : Site?.ServerName ?? "localhost";
+    /// <summary>The site's name: STUFF_DOMAIN when it is a host name, else Apache's ServerName.</summary>
+    public string Domain =>
+        Options.Domain is { Length: > 0 } domain && StuffOptions.IsHostName(domain) ? domain
+        : Site?.ServerName is { } server && StuffOptions.IsHostName(server) ? server
+        : "localhost";
 
     /// <summary>A `stuff` command run as the service user with the installed settings, as a person would type it.</summary>
     public string AsServiceUser(string args) =>

@@ -49,16 +49,16 @@ public sealed class ServiceCheck : DoctorCheck
                 "the app's supervisor is not running (this host has no systemd, so nothing starts it at boot)",
                 context.StartApp) with { Details = log.TakeLast(LogLines).ToList() }]);
         }
-        var restarts = ServiceFacts.RecentRestarts(log, DateTime.UtcNow, TimeSpan.FromMinutes(2));
-        if (restarts >= 2)
+        var failures = ServiceFacts.FailedStarts(log);
+        if (failures >= 2)
         {
             context.ServiceRunning = false;
-            return Task.FromResult<IReadOnlyList<Finding>>([Finding.Failed(Id, Name, $"crash-looping: stuff serve ended {restarts} times in the last 2 minutes",
+            return Task.FromResult<IReadOnlyList<Finding>>([Finding.Failed(Id, Name, $"crash-looping: stuff serve failed {failures} times in a row without starting",
                 "the app exits soon after it starts and the supervisor keeps restarting it; its log says why",
                 $"read the reason below (more: tail -n 50 {layout.LogFile}), fix it; the supervisor (pid {running}) starts it again by itself")
                 with { Details = log.Where(l => !l.Contains("supervise:", StringComparison.Ordinal)).TakeLast(LogLines).ToList() }]);
         }
-        return Task.FromResult<IReadOnlyList<Finding>>([Finding.Ok(Id, Name, $"supervised (pid {running}, {layout.PidFile}), no restarts in the last 2 minutes")]);
+        return Task.FromResult<IReadOnlyList<Finding>>([Finding.Ok(Id, Name, $"supervised (pid {running}, {layout.PidFile})")]);
     }
 
     private static List<string> TailOf(string path, int lines)
@@ -97,11 +97,20 @@ public static class ServiceFacts
         return $"{active} ({sub}), last exit status {status}";
     }
 
-    /// <summary>How many times the supervisor restarted the app within the window before now.</summary>
-    public static int RecentRestarts(IEnumerable<string> log, DateTime now, TimeSpan window) =>
-        log.Where(l => l.Contains("supervise: stuff serve exited", StringComparison.Ordinal))
-            .Select(l => DateTime.TryParse(l.Split(' ')[0], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at) ? at : DateTime.MinValue)
-            .Count(at => at >= now - window);
+    /// <summary>
+    /// How many times in a row, at the end of the supervisor's log, the app exited with an error
+    /// without getting as far as "Application started" (a restart on purpose exits with 0).
+    /// </summary>
+    public static int FailedStarts(IEnumerable<string> log)
+    {
+        var failures = 0;
+        foreach (var line in log)
+        {
+            if (line.Contains("Application started", StringComparison.Ordinal)) failures = 0;
+            else if (line.Contains("supervise: stuff serve exited with code ", StringComparison.Ordinal) && !line.Contains("exited with code 0;", StringComparison.Ordinal)) failures++;
+        }
+        return failures;
+    }
 }
 
 /// <summary>The app answers on its loopback address, and says whether it is ready.</summary>

@@ -1,7 +1,6 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Stuff.Tests.Infrastructure;
+using static Stuff.Tests.Deploy.Machine;
 
 namespace Stuff.Tests.Deploy;
 
@@ -13,6 +12,15 @@ namespace Stuff.Tests.Deploy;
 public sealed class DeployFactAttribute : FactAttribute
 {
     public DeployFactAttribute()
+    {
+        if (Environment.GetEnvironmentVariable("STUFF_TEST_RELEASE") is not { Length: > 0 })
+            Skip = "needs root and the published release: run ./test.sh as root";
+    }
+}
+
+public sealed class DeployTheoryAttribute : TheoryAttribute
+{
+    public DeployTheoryAttribute()
     {
         if (Environment.GetEnvironmentVariable("STUFF_TEST_RELEASE") is not { Length: > 0 })
             Skip = "needs root and the published release: run ./test.sh as root";
@@ -44,6 +52,9 @@ public sealed class SetupEndToEndTests
         Assert.Equal("640 root:stuff", (await RunAsync("stat", "-c", "%a %U:%G", "/etc/stuff/stuff.env")).Output.Trim());
         var configtest = await RunAsync("apache2ctl", "-t");
         Assert.True(configtest.ExitCode == 0, configtest.ToString());
+        var doctor = await RunAsync("/opt/stuff/bin/stuff", "doctor");
+        Assert.True(doctor.ExitCode == 0, doctor.ToString());
+        Assert.Contains(" 0 failed", doctor.Output);
         var superuser = await RunAsync("runuser", "-u", "stuff", "--", "env", "STUFF_ENV_FILE=/etc/stuff/stuff.env", $"STUFF_SUPERUSER_PASSWORD={AdminPassword}",
             "/opt/stuff/bin/stuff", "createsuperuser", "--username", "admin", "--no-input");
         Assert.True(superuser.ExitCode == 0, superuser.ToString());
@@ -123,21 +134,6 @@ public sealed class SetupEndToEndTests
         return match.Groups[1].Value;
     }
 
-    /// <summary>A client that reaches Apache on this machine for any host name and accepts the self-signed certificate.</summary>
-    private static HttpClient ThroughApache() => new(new SocketsHttpHandler
-    {
-        AllowAutoRedirect = false,
-        UseCookies = true,
-        CookieContainer = new CookieContainer(),
-        ConnectCallback = async (context, token) =>
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-            await socket.ConnectAsync(IPAddress.Loopback, context.DnsEndPoint.Port, token);
-            return new NetworkStream(socket, ownsSocket: true);
-        },
-        SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
-    });
-
     /// <summary>Removes what an earlier run installed, so setup starts from a fresh server again.</summary>
     private static async Task UninstallAsync()
     {
@@ -162,18 +158,5 @@ public sealed class SetupEndToEndTests
             File.Delete(path);
         await RunAsync("userdel", "stuff");
         await RunAsync("groupdel", "webadmin");
-    }
-
-    private static async Task<CliResult> RunAsync(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await output, await error);
     }
 }

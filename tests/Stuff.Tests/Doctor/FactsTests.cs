@@ -31,18 +31,21 @@ public sealed class FactsTests
     }
 
     [Fact]
-    public void The_supervisors_restarts_are_counted_within_the_window()
+    public void Failed_starts_in_a_row_are_counted_until_the_app_starts()
     {
-        var now = new DateTime(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc);
         string[] log =
         [
-            "2026-11-25T11:50:00.0000000Z supervise: stuff serve exited with code 1; restarting",
+            "2026-11-25T11:50:00.0000000Z supervise: stuff serve exited with code 0; restarting",
+            "info: Microsoft.Hosting.Lifetime[0]",
+            "      Application started. Press Ctrl+C to shut down.",
             "2026-11-25T11:59:10.0000000Z supervise: stuff serve exited with code 1; restarting",
-            "Unhandled exception. System.IO.IOException: Failed to bind to address http://127.0.0.1:5080: address already in use.",
-            "2026-11-25T11:59:40.0000000Z supervise: stuff serve exited with code 134; restarting",
+            "stuff: error: DATABASE_URL is not a database URL",
+            "2026-11-25T11:59:40.0000000Z supervise: stuff serve exited with code 1; restarting",
         ];
 
-        Assert.Equal(2, ServiceFacts.RecentRestarts(log, now, TimeSpan.FromMinutes(2)));
+        Assert.Equal(2, ServiceFacts.FailedStarts(log));
+        Assert.Equal(0, ServiceFacts.FailedStarts([.. log, "      Application started. Press Ctrl+C to shut down."]));
+        Assert.Equal(0, ServiceFacts.FailedStarts(log[..3]));
     }
 
     [Theory]

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Stuff.Tests.Infrastructure;
+
+namespace Stuff.Tests.Deploy;
+
+/// <summary>Commands and requests on this machine, for the tests that deploy to it.</summary>
+public static class Machine
+{
+    public static async Task<CliResult> RunAsync(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        using var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliResult(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>Runs a bash script that must succeed; its output goes to a file, so that a daemon it starts holds no pipe of ours.</summary>
+    public static async Task ShAsync(string script)
+    {
+        var log = Path.Combine(Path.GetTempPath(), $"stuff-deploy-sh-{Guid.NewGuid():N}.log");
+        try
+        {
+            var result = await RunAsync("bash", "-c", $"{{ {script}\n}} </dev/null >{log} 2>&1");
+            Assert.True(result.ExitCode == 0, $"`{script}` failed (exit {result.ExitCode}):\n{(File.Exists(log) ? await File.ReadAllTextAsync(log) : "")}");
+        }
+        finally
+        {
+            File.Delete(log);
+        }
+    }
+
+    /// <summary>A client that reaches Apache on this machine for any host name and accepts the self-signed certificate.</summary>
+    public static HttpClient ThroughApache() => new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        UseCookies = true,
+        CookieContainer = new CookieContainer(),
+        ConnectCallback = async (context, token) =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(IPAddress.Loopback, context.DnsEndPoint.Port, token);
+            return new NetworkStream(socket, ownsSocket: true);
+        },
+        SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+    });
+}
