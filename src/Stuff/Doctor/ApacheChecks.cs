@@ -194,20 +194,8 @@ public sealed class FrontDoorCheck : DoctorCheck
     {
         var domain = context.Domain;
         var path = context.Options.NormalizedBasePath + "/";
-        using var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            // Apache on this machine, whatever the name resolves to from here (DNS is checked from outside, not here).
-            ConnectCallback = async (endpoint, token) =>
-            {
-                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-                await socket.ConnectAsync(IPAddress.Loopback, endpoint.DnsEndPoint.Port, token);
-                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
-            },
-            // The certificate has its own check; here the question is what Apache answers.
-            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
-        };
-        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
+        // The certificate has its own check; here the question is what Apache answers.
+        using var client = LocalApache.Client(acceptAnyCertificate: true, TimeSpan.FromSeconds(10));
 
         var findings = new List<Finding>();
         var http = $"http://{domain}{path}";
@@ -249,7 +237,7 @@ public sealed class FrontDoorCheck : DoctorCheck
     private static async Task<Finding> ExplainProxyErrorAsync(DoctorContext context, string url, int status, CancellationToken cancellationToken)
     {
         var log = ErrorLog(context);
-        var recent = File.Exists(log) ? await TailAsync(log, cancellationToken) : [];
+        var recent = LogTail.Read(log, 20);
         var reason = ApacheFacts.ProxyFailure(recent);
         var summary = $"{url} answers {status}";
         var details = recent.Where(l => l.Contains("AH0", StringComparison.Ordinal)).TakeLast(3).ToList();
@@ -272,13 +260,6 @@ public sealed class FrontDoorCheck : DoctorCheck
         ? "/var/log/apache2/stuff-error.log"
         : "/var/log/httpd/stuff-error.log";
 
-    private static async Task<List<string>> TailAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        if (stream.Length > 64 * 1024) stream.Seek(-64 * 1024, SeekOrigin.End);
-        using var reader = new StreamReader(stream);
-        return (await reader.ReadToEndAsync(cancellationToken)).Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(20).ToList();
-    }
 }
 
 public enum ProxyFailureKind { None, Refused, Denied, NoHandler }

@@ -40,7 +40,7 @@ public sealed class ServiceCheck : DoctorCheck
     private static Task<IReadOnlyList<Finding>> SupervisedAsync(DoctorContext context)
     {
         var layout = context.Layout;
-        var log = File.Exists(layout.LogFile) ? TailOf(layout.LogFile, 200) : [];
+        var log = LogTail.Read(layout.LogFile, 200);
         var running = Supervisor.RunningPid(layout.PidFile);
         context.ServiceRunning = running is not null;
         if (running is null)
@@ -61,13 +61,6 @@ public sealed class ServiceCheck : DoctorCheck
         return Task.FromResult<IReadOnlyList<Finding>>([Finding.Ok(Id, Name, $"supervised (pid {running}, {layout.PidFile})")]);
     }
 
-    private static List<string> TailOf(string path, int lines)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        if (stream.Length > 256 * 1024) stream.Seek(-256 * 1024, SeekOrigin.End);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(lines).ToList();
-    }
 }
 
 /// <summary>Reading systemctl and the supervisor's log by key, not by wording.</summary>
@@ -178,5 +171,18 @@ public sealed class AppCheck : DoctorCheck
         {
             return body.Length > 200 ? body[..200] : body;
         }
+    }
+}
+
+/// <summary>The last lines of a log that another process may be writing, read from its last 256 KiB.</summary>
+public static class LogTail
+{
+    public static IReadOnlyList<string> Read(string path, int lines)
+    {
+        if (!File.Exists(path)) return [];
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        if (stream.Length > 256 * 1024) stream.Seek(-256 * 1024, SeekOrigin.End);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(lines).ToList();
     }
 }

@@ -283,20 +283,8 @@ public sealed class VerifyStep : Step
     {
         var domain = context.Settings.Domain;
         var path = context.Settings.BasePath + "/";
-        using var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            // Ask Apache on this machine, whatever the domain resolves to from here.
-            ConnectCallback = async (_, token) =>
-            {
-                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-                await socket.ConnectAsync(IPAddress.Loopback, _.DnsEndPoint.Port, token);
-                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
-            },
-            // A self-signed certificate is the point of --tls self-signed; a given one must validate.
-            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, errors) => context.Settings.Tls == TlsMode.SelfSigned || errors == System.Net.Security.SslPolicyErrors.None },
-        };
-        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(15) };
+        // A self-signed certificate is the point of --tls self-signed; a given one must validate.
+        using var client = LocalApache.Client(acceptAnyCertificate: context.Settings.Tls == TlsMode.SelfSigned, TimeSpan.FromSeconds(15));
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -319,4 +307,21 @@ public sealed class VerifyStep : Step
     }
 
     public override Task ApplyAsync(SetupContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Requests to Apache on this machine, whatever the site's name resolves to from here.</summary>
+public static class LocalApache
+{
+    public static HttpClient Client(bool acceptAnyCertificate, TimeSpan timeout) =>
+        new(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            ConnectCallback = async (endpoint, token) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                await socket.ConnectAsync(IPAddress.Loopback, endpoint.DnsEndPoint.Port, token);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            },
+            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, errors) => acceptAnyCertificate || errors == System.Net.Security.SslPolicyErrors.None },
+        }, disposeHandler: true) { Timeout = timeout };
 }
