@@ -42,6 +42,8 @@ public static class StuffHost
             pages.Conventions.AuthorizeFolder("/Stuff");
             pages.Conventions.AllowAnonymousToPage("/Stuff/Index");
             pages.Conventions.AuthorizePage("/Account/ChangePassword");
+            // Each admin page also checks the model permission its handler needs.
+            pages.Conventions.AuthorizeFolder("/Admin", StaffRequirement.Policy);
         }).AddMvcOptions(mvc =>
         {
             var messages = mvc.ModelBindingMessageProvider;
