@@ -25,14 +25,14 @@ public static class GuardRails
         if (!actor.IsSuperuser && superuser != target.IsSuperuser) return OnlySuperusersGrantSuperuser;
 
         var demoted = deleting || !active || (target.IsSuperuser && !superuser);
+        if (target.IsActive && target.IsSuperuser && demoted
+            && !await db.Users.AnyAsync(u => u.Id != target.Id && u.IsActive && u.IsSuperuser, cancellationToken))
+            return LastSuperuser(target.UserName);
         if (target.Id == actor.UserId)
         {
             if (deleting) return NotYourself;
             if (demoted || !staff) return NotDemoteYourself;
         }
-        if (target.IsActive && target.IsSuperuser && demoted
-            && !await db.Users.AnyAsync(u => u.Id != target.Id && u.IsActive && u.IsSuperuser, cancellationToken))
-            return LastSuperuser(target.UserName);
         return null;
     }
 
