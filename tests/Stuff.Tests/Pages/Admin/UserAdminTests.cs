@@ -124,6 +124,33 @@ public abstract class UserAdminTests(SiteFactory site) : SiteTests(site)
     }
 
     [Fact]
+    public async Task A_change_to_a_user_changed_meanwhile_is_refused_and_saving_again_applies_it()
+    {
+        var (_, client) = await SuperuserAsync();
+        var bob = await Site.CreateStaffAsync("bob", staff: false);
+        var page = await (await client.GetAsync($"/admin/users/{bob.Id}/change")).BodyAsync();
+        await Site.QueryAsync(db => db.Users.Where(u => u.Id == bob.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.FirstName, "Robert").SetProperty(x => x.ConcurrencyStamp, "theirs")));
+
+        var response = await client.PostAsync($"/admin/users/{bob.Id}/change", new FormUrlEncodedContent([
+            new("__RequestVerificationToken", Forms.Token(page)), new("Form.Stamp", Forms.Field(page, "Form.Stamp")),
+            new("Form.IsActive", "true"), new("Form.IsStaff", "true")]));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.BodyAsync();
+        Assert.Contains(Forms.Html(ChangeModel.ConflictMessage), html);
+        Assert.Equal("theirs", Forms.Field(html, "Form.Stamp"));
+        Assert.False((await UserAsync("bob")).IsStaff);
+        Assert.Empty(await MessagesAsync());
+
+        var again = await client.PostAsync($"/admin/users/{bob.Id}/change", new FormUrlEncodedContent([
+            new("__RequestVerificationToken", Forms.Token(html)), new("Form.Stamp", Forms.Field(html, "Form.Stamp")),
+            new("Form.IsActive", "true"), new("Form.IsStaff", "true")]));
+        await Forms.AssertRedirectAsync(again);
+        Assert.True((await UserAsync("bob")).IsStaff);
+    }
+
+    [Fact]
     public async Task Unknown_user_ids_are_not_found()
     {
         var (_, client) = await SuperuserAsync();

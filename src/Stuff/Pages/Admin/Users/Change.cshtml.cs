@@ -11,7 +11,7 @@ namespace Stuff.Pages.Admin.Users;
 /// <summary>Changes a user's details, flags, groups and direct permissions in one save, with the guard rails.</summary>
 public sealed class ChangeModel(AppDbContext db, AdminAccess access, ILookupNormalizer normalizer) : PageModel
 {
-    public const string ConflictMessage = "This user was changed by someone else since you opened the form. Their changes are shown below; make yours again and save.";
+    public const string ConflictMessage = "This user was changed by someone else since you opened the form, so nothing was saved. Your changes are still in the form: save again to apply them over theirs, or cancel to keep theirs.";
 
     [BindProperty]
     public Input Form { get; set; } = new();
@@ -130,6 +130,7 @@ public sealed class ChangeModel(AppDbContext db, AdminAccess access, ILookupNorm
             if (current is null) return NotFound();
             await FillAsync(current, cancellationToken, keepForm: true);
             Form.Stamp = current.ConcurrencyStamp;
+            ModelState.Remove($"{nameof(Form)}.{nameof(Input.Stamp)}");
             ModelState.AddModelError(string.Empty, ConflictMessage);
             return Page();
         }
