@@ -2,11 +2,11 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 using Stuff.Accounts;
 using Stuff.Configuration;
 using Stuff.Data;
 using Stuff.Health;
-using Microsoft.Extensions.Options;
 
 namespace Stuff.Hosting;
 
