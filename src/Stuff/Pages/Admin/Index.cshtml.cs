@@ -29,7 +29,7 @@ public sealed class IndexModel(AppDbContext db, AdminAccess access) : PageModel
             .Take(RecentCount).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Where an entry's object can be looked at: its change page while it exists, else its history.</summary>
+    /// <summary>An entry's link: the object's history, which works whether or not the object still exists.</summary>
     public static string HistoryHref(LogEntry entry) => entry.ObjectType switch
     {
         LogEntry.StuffType => $"~/admin/stuff/{entry.ObjectId}/history",
