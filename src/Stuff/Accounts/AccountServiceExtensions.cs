@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Stuff.Data;
 
@@ -8,6 +9,7 @@ public static class AccountServiceExtensions
     /// <summary>Identity without cookies: what the management commands need to create users and check passwords.</summary>
     public static IdentityBuilder AddStuffAccountsCore(this IServiceCollection services) =>
         services.AddIdentityCore<AppUser>(ConfigureIdentity)
+            .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()
             .AddPasswordValidator<PasswordRules>();
 
@@ -17,8 +19,13 @@ public static class AccountServiceExtensions
         services.AddIdentity<AppUser, IdentityRole>(ConfigureIdentity)
             .AddEntityFrameworkStores<AppDbContext>()
             .AddPasswordValidator<PasswordRules>()
+            .AddClaimsPrincipalFactory<StuffClaimsPrincipalFactory>()
             .AddDefaultTokenProviders();
         services.AddScoped<IUserConfirmation<AppUser>, ActiveUserConfirmation>();
+        services.AddScoped<AdminAccess>();
+        services.AddScoped<IAuthorizationHandler, StaffHandler>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(StaffRequirement.Policy, policy => policy.RequireAuthenticatedUser().AddRequirements(new StaffRequirement()));
 
         services.ConfigureApplicationCookie(cookie =>
         {
@@ -30,6 +37,13 @@ public static class AccountServiceExtensions
             cookie.Cookie.SameSite = SameSiteMode.Lax;
             cookie.SlidingExpiration = true;
             cookie.ExpireTimeSpan = TimeSpan.FromDays(14);
+            // A signed-in user who may not do something gets a real 403 (and the status page
+            // says so), not a redirect that looks like success to a script.
+            cookie.Events.OnRedirectToAccessDenied = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
         });
         return services;
     }

@@ -70,7 +70,15 @@ public sealed class PasswordRules : IPasswordValidator<AppUser>
 
     private static char Unswap(char c) => c switch
     {
-        '0' => 'o', '1' => 'i', '3' => 'e', '4' => 'a', '5' => 's', '7' => 't', '@' => 'a', '$' => 's', '!' => 'i',
+        '0' => 'o',
+        '1' => 'i',
+        '3' => 'e',
+        '4' => 'a',
+        '5' => 's',
+        '7' => 't',
+        '@' => 'a',
+        '$' => 's',
+        '!' => 'i',
         _ => c,
     };
 

@@ -28,6 +28,7 @@ public static class StuffCommandLine
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(CreateSuperuserCommand.Create());
+        root.Subcommands.Add(CreateUserCommand.Create());
         root.Subcommands.Add(ChangePasswordCommand.Create());
         root.Subcommands.Add(CollectStaticCommand.Create());
         root.Subcommands.Add(DumpDataCommand.Create());

@@ -12,6 +12,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
 {
     public DbSet<StuffItem> Stuff => Set<StuffItem>();
 
+    /// <summary>The history of changes made through the site (see <see cref="History"/>).</summary>
+    public DbSet<LogEntry> Log => Set<LogEntry>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -2,11 +2,11 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 using Stuff.Accounts;
 using Stuff.Configuration;
 using Stuff.Data;
 using Stuff.Health;
-using Microsoft.Extensions.Options;
 
 namespace Stuff.Hosting;
 
@@ -42,6 +42,8 @@ public static class StuffHost
             pages.Conventions.AuthorizeFolder("/Stuff");
             pages.Conventions.AllowAnonymousToPage("/Stuff/Index");
             pages.Conventions.AuthorizePage("/Account/ChangePassword");
+            // Each admin page also checks the model permission its handler needs.
+            pages.Conventions.AuthorizeFolder("/Admin", StaffRequirement.Policy);
         }).AddMvcOptions(mvc =>
         {
             var messages = mvc.ModelBindingMessageProvider;

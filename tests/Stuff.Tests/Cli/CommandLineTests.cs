@@ -17,6 +17,7 @@ public sealed class CommandLineTests() : CliTests(DatabaseProvider.Sqlite)
     [InlineData("serve")]
     [InlineData("migrate")]
     [InlineData("createsuperuser")]
+    [InlineData("createuser")]
     [InlineData("changepassword")]
     [InlineData("collectstatic")]
     [InlineData("dumpdata")]
@@ -37,7 +38,7 @@ public sealed class CommandLineTests() : CliTests(DatabaseProvider.Sqlite)
         var result = await Stuff.RunAsync("--help");
 
         AssertSucceeded(result);
-        foreach (var command in new[] { "serve", "migrate", "createsuperuser", "changepassword", "collectstatic", "dumpdata", "loaddata", "check" })
+        foreach (var command in new[] { "serve", "migrate", "createsuperuser", "createuser", "changepassword", "collectstatic", "dumpdata", "loaddata", "check" })
             Assert.Contains(command, result.Output);
     }
 

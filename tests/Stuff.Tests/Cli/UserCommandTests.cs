@@ -90,4 +90,46 @@ public sealed class UserCommandTests() : CliTests(DatabaseProvider.Sqlite)
         var unknown = await Stuff.RunWithInputAsync("another fine passphrase\nanother fine passphrase\n", "changepassword", "nobody");
         AssertCleanFailure(unknown, "There is no user named 'nobody'.");
     }
+    [Fact]
+    public async Task Createuser_makes_an_ordinary_user_from_a_script()
+    {
+        await MigratedAsync();
+
+        var result = await Stuff.With("STUFF_USER_PASSWORD", Password).RunAsync("createuser", "--username", "bob", "--email", "bob@example.org", "--no-input");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("User 'bob' created.", result.Output);
+        Assert.Equal(0L, Convert.ToInt64(await Database.ScalarAsync("SELECT COUNT(*) FROM \"AspNetUsers\" WHERE \"IsStaff\" OR \"IsSuperuser\" OR NOT \"IsActive\"")));
+        Assert.Equal(1, await CountUsersAsync());
+    }
+
+    [Fact]
+    public async Task Createuser_can_make_staff_in_existing_groups_and_refuses_unknown_groups_writing_nothing()
+    {
+        await MigratedAsync();
+        await Database.ScalarAsync("INSERT INTO \"AspNetRoles\" (\"Id\", \"Name\", \"NormalizedName\", \"ConcurrencyStamp\") VALUES ('g1', 'Editors', 'EDITORS', 'x')");
+        var stuff = Stuff.With("STUFF_USER_PASSWORD", Password);
+
+        var unknown = await stuff.RunAsync("createuser", "--username", "bob", "--staff", "--group", "Editors", "--group", "Nobody", "--no-input");
+        AssertCleanFailure(unknown, "There is no group named 'Nobody'.");
+        Assert.Equal(0, await CountUsersAsync());
+
+        var ok = await stuff.RunAsync("createuser", "--username", "bob", "--staff", "--group", "editors", "--no-input");
+        Assert.True(ok.ExitCode == 0, ok.ToString());
+        Assert.Equal(1L, Convert.ToInt64(await Database.ScalarAsync("SELECT COUNT(*) FROM \"AspNetUsers\" WHERE \"UserName\" = 'bob' AND \"IsStaff\" AND NOT \"IsSuperuser\"")));
+        Assert.Equal("g1", await Database.ScalarAsync("SELECT \"RoleId\" FROM \"AspNetUserRoles\""));
+    }
+
+    [Fact]
+    public async Task Createuser_refuses_a_weak_password_and_a_missing_one()
+    {
+        await MigratedAsync();
+
+        var weak = await Stuff.With("STUFF_USER_PASSWORD", "password1234").RunAsync("createuser", "--username", "bob", "--no-input");
+        AssertCleanFailure(weak, "This password is too common.");
+
+        var missing = await Stuff.RunAsync("createuser", "--username", "bob", "--no-input");
+        AssertCleanFailure(missing, "STUFF_USER_PASSWORD");
+        Assert.Equal(0, await CountUsersAsync());
+    }
 }

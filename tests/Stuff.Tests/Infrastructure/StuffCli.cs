@@ -38,6 +38,7 @@ public sealed class StuffCli
         ["STUFF_BASE_PATH"] = null,
         ["STUFF_ENV_FILE"] = null,
         ["STUFF_SUPERUSER_PASSWORD"] = null,
+        ["STUFF_USER_PASSWORD"] = null,
         ["ASPNETCORE_URLS"] = null,
     };
 

@@ -33,12 +33,14 @@ public sealed class DeleteModel(AppDbContext db) : PageModel
 
         db.Entry(item).Property(s => s.Version).OriginalValue = Version;
         db.Stuff.Remove(item);
+        db.Record(User, LogEntry.StuffType, item.Id.ToString(), item.Junk, LogAction.Deleted, History.DeletedMessage);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
+            db.ChangeTracker.Clear();
             var current = await db.Stuff.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
             return current is null ? NotFound() : Conflict(current);
         }

@@ -42,13 +42,16 @@ public sealed class EditModel(AppDbContext db) : PageModel
         if (item.Version != Version) return Conflict(item);
 
         db.Entry(item).Property(s => s.Version).OriginalValue = Version;
+        var message = History.ChangedMessage(Form.ChangedFields(item));
         Form.ApplyTo(item);
+        db.Record(User, LogEntry.StuffType, item.Id.ToString(), item.Junk, LogAction.Changed, message);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
+            db.ChangeTracker.Clear();
             var current = await db.Stuff.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
             return current is null ? NotFound() : Conflict(current);
         }

@@ -18,7 +18,7 @@ public sealed class NewModel(AppDbContext db) : PageModel
         var item = new StuffItem();
         Form.ApplyTo(item);
         db.Stuff.Add(item);
-        await db.SaveChangesAsync(cancellationToken);
+        await db.SaveAddedAsync(User, LogEntry.StuffType, () => (item.Id.ToString(), item.Junk), cancellationToken);
 
         TempData["Message"] = $"Saved “{item.Junk}”.";
         return this.RedirectToList();

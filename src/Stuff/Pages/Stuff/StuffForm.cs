@@ -24,6 +24,14 @@ public sealed class StuffForm
 
     public static StuffForm From(StuffItem item) => new() { Junk = item.Junk, Things = item.Things, SomeNum = item.SomeNum };
 
+    /// <summary>The fields this form would change, by their column names, for the history ("Changed junk and somenum.").</summary>
+    public IEnumerable<string> ChangedFields(StuffItem item)
+    {
+        if (item.Junk != Junk!.Trim()) yield return "junk";
+        if (item.Things != Things) yield return "things";
+        if (item.SomeNum != SomeNum) yield return "somenum";
+    }
+
     public void ApplyTo(StuffItem item)
     {
         item.Junk = Junk!.Trim();

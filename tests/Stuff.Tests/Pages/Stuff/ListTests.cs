@@ -1,7 +1,7 @@
-using Stuff.Data;
-using Stuff.Hosting;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Stuff.Data;
+using Stuff.Hosting;
 using Stuff.Pages.Stuff;
 using Stuff.Tests.Infrastructure;
 

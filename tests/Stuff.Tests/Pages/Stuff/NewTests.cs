@@ -1,6 +1,6 @@
-using Stuff.Data;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Stuff.Data;
 using Stuff.Tests.Infrastructure;
 
 namespace Stuff.Tests.Pages.Stuff;

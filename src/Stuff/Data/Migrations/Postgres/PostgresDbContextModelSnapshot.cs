@@ -241,6 +241,70 @@ namespace Stuff.Data.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Stuff.Data.LogEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Action")
+                        .HasColumnType("integer")
+                        .HasColumnName("action");
+
+                    b.Property<DateTime>("ActionTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("action_time");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("message");
+
+                    b.Property<string>("ObjectId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("object_id");
+
+                    b.Property<string>("ObjectRepr")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("object_repr");
+
+                    b.Property<string>("ObjectType")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("object_type");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("username");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "ActionTime")
+                        .HasDatabaseName("ix_admin_log_user");
+
+                    b.HasIndex("ObjectType", "ObjectId", "ActionTime")
+                        .HasDatabaseName("ix_admin_log_object");
+
+                    b.ToTable("admin_log", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_admin_log_action", "action IN (1, 2, 3)");
+                        });
+                });
+
             modelBuilder.Entity("Stuff.Data.StuffItem", b =>
                 {
                     b.Property<int>("Id")
@@ -337,6 +401,14 @@ namespace Stuff.Data.Migrations.Postgres
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Stuff.Data.LogEntry", b =>
+                {
+                    b.HasOne("Stuff.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 #pragma warning restore 612, 618
         }

@@ -232,6 +232,68 @@ namespace Stuff.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Stuff.Data.LogEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Action")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("action");
+
+                    b.Property<DateTime>("ActionTime")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action_time");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message");
+
+                    b.Property<string>("ObjectId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("object_id");
+
+                    b.Property<string>("ObjectRepr")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("object_repr");
+
+                    b.Property<string>("ObjectType")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("object_type");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("username");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "ActionTime")
+                        .HasDatabaseName("ix_admin_log_user");
+
+                    b.HasIndex("ObjectType", "ObjectId", "ActionTime")
+                        .HasDatabaseName("ix_admin_log_object");
+
+                    b.ToTable("admin_log", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_admin_log_action", "action IN (1, 2, 3)");
+                        });
+                });
+
             modelBuilder.Entity("Stuff.Data.StuffItem", b =>
                 {
                     b.Property<int>("Id")
@@ -326,6 +388,14 @@ namespace Stuff.Data.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Stuff.Data.LogEntry", b =>
+                {
+                    b.HasOne("Stuff.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 #pragma warning restore 612, 618
         }

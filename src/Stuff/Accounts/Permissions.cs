@@ -1,0 +1,56 @@
+namespace Stuff.Accounts;
+
+/// <summary>One permission: an action on a model, as Django's admin has them ("stuff.change").</summary>
+public sealed record Permission(string Model, string Action, string ModelLabel)
+{
+    public string Value => $"{Model}.{Action}";
+
+    public string Label => $"Can {Action} {ModelLabel}";
+}
+
+/// <summary>
+/// The catalogue of permissions. Groups hold them as role claims and users as user claims, all
+/// of type <see cref="ClaimType"/>; a value that is not listed here is refused by every form.
+/// </summary>
+public static class Permissions
+{
+    public const string ClaimType = "stuff.permission";
+
+    public const string View = "view";
+    public const string Add = "add";
+    public const string Change = "change";
+    public const string Delete = "delete";
+
+    public const string StuffModel = "stuff";
+    public const string UserModel = "user";
+    public const string GroupModel = "group";
+
+    public const string StuffView = "stuff.view";
+    public const string StuffAdd = "stuff.add";
+    public const string StuffChange = "stuff.change";
+    public const string StuffDelete = "stuff.delete";
+    public const string UserView = "user.view";
+    public const string UserAdd = "user.add";
+    public const string UserChange = "user.change";
+    public const string UserDelete = "user.delete";
+    public const string GroupView = "group.view";
+    public const string GroupAdd = "group.add";
+    public const string GroupChange = "group.change";
+    public const string GroupDelete = "group.delete";
+
+    public static IReadOnlyList<Permission> All { get; } =
+    [
+        .. Actions(StuffModel, "stuff"),
+        .. Actions(UserModel, "user"),
+        .. Actions(GroupModel, "group"),
+    ];
+
+    private static readonly HashSet<string> Values = [.. All.Select(p => p.Value)];
+
+    public static bool Exists(string? value) => value is not null && Values.Contains(value);
+
+    public static string For(string model, string action) => $"{model}.{action}";
+
+    private static IEnumerable<Permission> Actions(string model, string label) =>
+        new[] { View, Add, Change, Delete }.Select(action => new Permission(model, action, label));
+}

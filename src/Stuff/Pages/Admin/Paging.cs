@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Stuff.Pages.Admin;
+
+/// <summary>What the pager shows of a list page, whatever its rows are.</summary>
+public interface IListPage
+{
+    int Number { get; }
+    int Count { get; }
+    int Total { get; }
+
+    /// <summary>"stuff", "users": what the total counts.</summary>
+    string Noun { get; }
+
+    IEnumerable<int?> Links();
+}
+
+/// <summary>One numbered page of an admin list, with the total, as Django's admin shows it.</summary>
+public sealed class ListPage<T> : IListPage
+{
+    public const int Size = 100;
+
+    public IReadOnlyList<T> Items { get; init; } = [];
+    public int Number { get; init; } = 1;
+    public int Total { get; init; }
+    public string Noun { get; init; } = "";
+    public int Count => Math.Max(1, (Total + Size - 1) / Size);
+
+    /// <summary>Pages to link: all of them when there are few, else the ends and the neighbourhood of this one (null is a gap).</summary>
+    public IEnumerable<int?> Links()
+    {
+        int? last = null;
+        for (var n = 1; n <= Count; n++)
+        {
+            if (Count > 10 && n > 2 && n < Count - 1 && Math.Abs(n - Number) > 2) continue;
+            if (last is { } previous && n != previous + 1) yield return null;
+            yield return last = n;
+        }
+    }
+}
+
+/// <summary>One step of the breadcrumb trail above an admin page; the last has no link.</summary>
+public sealed record Crumb(string Label, string? Href = null);
+
+public static class Paging
+{
+    /// <summary>Counts, then fetches page <paramref name="number"/>; unusable numbers mean the first page and past the end the last.</summary>
+    public static async Task<ListPage<T>> ToListPageAsync<T>(this IQueryable<T> query, int? number, string noun, CancellationToken cancellationToken)
+    {
+        var total = await query.CountAsync(cancellationToken);
+        var count = Math.Max(1, (total + ListPage<T>.Size - 1) / ListPage<T>.Size);
+        var page = Math.Clamp(number ?? 1, 1, count);
+        var items = await query.Skip((page - 1) * ListPage<T>.Size).Take(ListPage<T>.Size).ToListAsync(cancellationToken);
+        return new ListPage<T> { Items = items, Number = page, Total = total, Noun = noun };
+    }
+
+    /// <summary>The current address's query string with some parameters replaced (or removed, for null).</summary>
+    public static string With(this HttpRequest request, params (string Name, string? Value)[] changes)
+    {
+        var pairs = request.Query
+            .Where(q => !changes.Any(c => string.Equals(q.Key, c.Name, StringComparison.OrdinalIgnoreCase)))
+            .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)))
+            .ToList();
+        pairs.AddRange(changes.Where(c => c.Value is not null).Select(c => new KeyValuePair<string, string?>(c.Name, c.Value)));
+        // An empty result still needs "?" so the link drops the parameters instead of meaning "this page".
+        return pairs.Count == 0 ? "?" : QueryHelpers.AddQueryString("", pairs);
+    }
+
+    /// <summary>A LIKE pattern that finds <paramref name="text"/> anywhere, with its own % and _ taken literally.</summary>
+    public static string Contains(string text) =>
+        "%" + text.ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+
+    public const string LikeEscape = "\\";
+}
