@@ -33,6 +33,8 @@ public static class StuffCommandLine
         root.Subcommands.Add(CollectStaticCommand.Create());
         root.Subcommands.Add(DumpDataCommand.Create());
         root.Subcommands.Add(LoadDataCommand.Create());
+        root.Subcommands.Add(BackupCommand.Create());
+        root.Subcommands.Add(RestoreCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(SetupCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());

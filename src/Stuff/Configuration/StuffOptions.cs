@@ -21,6 +21,10 @@ public sealed class StuffOptions
     [ConfigurationKeyName("STUFF_DATA_DIR")]
     public string? DataDirectory { get; set; }
 
+    /// <summary>Where `stuff backup` writes and the doctor looks for backups; defaults to /var/backups/stuff.</summary>
+    [ConfigurationKeyName("STUFF_BACKUP_DIR")]
+    public string? BackupDirectory { get; set; }
+
     /// <summary>The host name the site is reached by, such as example.org; `stuff setup` writes it, the doctor checks against it.</summary>
     [ConfigurationKeyName("STUFF_DOMAIN")]
     public string? Domain { get; set; }
@@ -39,6 +43,9 @@ public sealed class StuffOptions
             return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "stuff");
         }
     }
+
+    /// <summary>The backup directory with its default applied.</summary>
+    public string ResolvedBackupDirectory => string.IsNullOrWhiteSpace(BackupDirectory) ? Backups.Backup.DefaultDirectory : Path.GetFullPath(BackupDirectory);
 
     /// <summary>The database the settings point at.</summary>
     public DatabaseUrl Database => Configuration.DatabaseUrl.Parse(DatabaseUrl, ResolvedDataDirectory);

@@ -35,12 +35,14 @@ public static class Supervisor
     }
 
     /// <summary>Starts the supervisor detached, as the service user, logging to the log file.</summary>
-    public static async Task StartAsync(SetupContext context, CancellationToken cancellationToken)
+    public static Task StartAsync(SetupContext context, CancellationToken cancellationToken) =>
+        StartAsync(context.Shell, context.Layout, cancellationToken);
+
+    public static async Task StartAsync(IShell shell, Layout layout, CancellationToken cancellationToken)
     {
-        var layout = context.Layout;
         // The detached process must not hold setup's output pipes open, or setup would wait for it
         // forever; the arguments go to sh as "$@", never into the script text.
-        await context.Shell.MustAsync("sh",
+        await shell.MustAsync("sh",
             ["-c", "exec setsid -f \"$@\" </dev/null >/dev/null 2>&1", "sh",
              "runuser", "-u", Layout.ServiceUser, "--", "env", $"STUFF_ENV_FILE={layout.EnvFile}",
              layout.Executable, "supervise", "--pid-file", layout.PidFile, "--log-file", layout.LogFile], cancellationToken);

@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using Stuff.Configuration;
+using Stuff.Hosting;
+
+namespace Stuff.Backups;
+
+/// <summary>
+/// Backups of the site's database: pg_dump's custom format for PostgreSQL, SQLite's online
+/// backup for the embedded file. Files are named stuff-TIME-RELEASE.EXT, written beside their
+/// final name with mode 0600 and renamed into place, so a half-written backup never looks whole.
+/// </summary>
+public static class Backup
+{
+    public const string DefaultDirectory = "/var/backups/stuff";
+    private const string Prefix = "stuff-";
+    private const string PostgresExtension = ".pgdump";
+    private const string SqliteExtension = ".sqlite";
+
+    public static string Extension(DatabaseUrl database) => database.Provider == DatabaseProvider.Postgres ? PostgresExtension : SqliteExtension;
+
+    /// <summary>The backups in a directory, newest first (the name sorts by time).</summary>
+    public static IReadOnlyList<FileInfo> List(string directory) =>
+        Directory.Exists(directory)
+            ? [.. new DirectoryInfo(directory).GetFiles(Prefix + "*")
+                .Where(f => f.Name.EndsWith(PostgresExtension, StringComparison.Ordinal) || f.Name.EndsWith(SqliteExtension, StringComparison.Ordinal))
+                .OrderByDescending(f => f.Name, StringComparer.Ordinal)]
+            : [];
+
+    /// <summary>Writes a backup and removes all but the newest <paramref name="keep"/>.</summary>
+    public static async Task<FileInfo> CreateAsync(DatabaseUrl database, string directory, int keep, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new UserFacingException($"Cannot create {directory}: permission denied. Run as the service user or root, or choose another directory with --output-dir or STUFF_BACKUP_DIR.");
+        }
+        var name = $"{Prefix}{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{AppInfo.Version}-{AppInfo.Commit}{Extension(database)}";
+        var final = Path.Combine(directory, name);
+        var partial = Path.Combine(directory, "." + name + ".partial");
+        try
+        {
+            // Made with mode 0600 first: the dump holds every password hash.
+            await using (File.Create(partial, 1, FileOptions.None)) { }
+            File.SetUnixFileMode(partial, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new UserFacingException($"Cannot write in {directory}: permission denied. Run as the service user or root, or choose another directory with --output-dir or STUFF_BACKUP_DIR.");
+        }
+
+        try
+        {
+            if (database.Provider == DatabaseProvider.Postgres)
+            {
+                var result = await PgAsync("pg_dump", database, ["--format=custom", "--no-owner", "--no-privileges", "--file", partial], cancellationToken);
+                if (result.ExitCode != 0) throw new UserFacingException("pg_dump failed: " + result.Tail);
+            }
+            else
+            {
+                await using var source = new SqliteConnection(database.ConnectionString + ";Mode=ReadOnly");
+                await source.OpenAsync(cancellationToken);
+                await using var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = partial, Pooling = false }.ConnectionString);
+                await target.OpenAsync(cancellationToken);
+                source.BackupDatabase(target);
+            }
+            File.Move(partial, final);
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
+
+        foreach (var old in List(directory).Skip(Math.Max(1, keep))) old.Delete();
+        return new FileInfo(final);
+    }
+
+    /// <summary>
+    /// Checks that the file is a whole backup of a Stuff database, reading all of it; throws a
+    /// <see cref="UserFacingException"/> that says what is wrong, before anything is changed.
+    /// </summary>
+    public static async Task VerifyAsync(FileInfo file, DatabaseUrl database, CancellationToken cancellationToken)
+    {
+        if (!file.Exists) throw new UserFacingException($"{file.FullName} does not exist.");
+        var header = new byte[16];
+        await using (var stream = file.OpenRead())
+            _ = await stream.ReadAsync(header, cancellationToken);
+        var isPostgres = header.AsSpan(0, 5).SequenceEqual("PGDMP"u8);
+        var isSqlite = header.AsSpan().SequenceEqual("SQLite format 3\0"u8);
+        var expected = database.Provider == DatabaseProvider.Postgres ? isPostgres : isSqlite;
+        if (!isPostgres && !isSqlite)
+            throw new UserFacingException($"{file.Name} is not a Stuff backup (neither a PostgreSQL custom-format dump nor a SQLite file). Nothing was changed.");
+        if (!expected)
+            throw new UserFacingException($"{file.Name} is a {(isPostgres ? "PostgreSQL" : "SQLite")} backup, but DATABASE_URL names a {(database.Provider == DatabaseProvider.Postgres ? "PostgreSQL" : "SQLite")} database. Nothing was changed.");
+
+        if (isPostgres)
+        {
+            var list = await PgAsync("pg_restore", null, ["--list", file.FullName], cancellationToken);
+            if (list.ExitCode != 0) throw new UserFacingException($"{file.Name} cannot be read as a dump: {list.Tail} Nothing was changed.");
+            if (!list.Output.Contains(" TABLE public stuff ", StringComparison.Ordinal) || !list.Output.Contains("__EFMigrationsHistory", StringComparison.Ordinal))
+                throw new UserFacingException($"{file.Name} is a PostgreSQL dump, but not of a Stuff database (no stuff table or migration history). Nothing was changed.");
+            // Reading every byte is the only way to know the file is not cut short.
+            var whole = await PgAsync("pg_restore", null, ["--file=/dev/null", file.FullName], cancellationToken);
+            if (whole.ExitCode != 0) throw new UserFacingException($"{file.Name} is damaged or cut short: {whole.Tail} Nothing was changed.");
+            return;
+        }
+
+        try
+        {
+            await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file.FullName, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var check = connection.CreateCommand();
+            check.CommandText = "PRAGMA integrity_check";
+            var verdict = (string?)await check.ExecuteScalarAsync(cancellationToken);
+            if (verdict != "ok") throw new UserFacingException($"{file.Name} is damaged: {verdict}. Nothing was changed.");
+            check.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('stuff', '__EFMigrationsHistory')";
+            if (Convert.ToInt32(await check.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) != 2)
+                throw new UserFacingException($"{file.Name} is a SQLite file, but not a Stuff database. Nothing was changed.");
+        }
+        catch (SqliteException e)
+        {
+            throw new UserFacingException($"{file.Name} is damaged or cut short: {e.Message} Nothing was changed.");
+        }
+    }
+
+    /// <summary>Replaces the database's contents with the backup's, in one transaction. Call <see cref="VerifyAsync"/> first.</summary>
+    public static async Task RestoreAsync(FileInfo file, DatabaseUrl database, CancellationToken cancellationToken)
+    {
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            // pg_restore --clean leaves tables the backup does not know (from a newer release);
+            // the schema is emptied first instead, in the same transaction as the restore.
+            var script = Path.Combine(Path.GetTempPath(), $"stuff-restore-{Guid.NewGuid():N}.sql");
+            try
+            {
+                await using (File.Create(script)) { }
+                File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                var sql = await PgAsync("pg_restore", null, ["--no-owner", "--no-privileges", "--file", script, file.FullName], cancellationToken);
+                if (sql.ExitCode != 0) throw new UserFacingException("pg_restore failed: " + sql.Tail);
+                var load = await PgAsync("psql", database,
+                    ["--no-psqlrc", "--quiet", "--single-transaction", "--set", "ON_ERROR_STOP=1",
+                     "--command", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;", "--file", script], cancellationToken);
+                if (load.ExitCode != 0) throw new UserFacingException("The restore failed and was rolled back, so the database is as it was: " + load.Tail);
+            }
+            finally
+            {
+                File.Delete(script);
+            }
+            NpgsqlConnection.ClearAllPools();
+            return;
+        }
+
+        await using var source = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file.FullName, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ConnectionString);
+        await source.OpenAsync(cancellationToken);
+        await using var target = new SqliteConnection(database.ConnectionString);
+        await target.OpenAsync(cancellationToken);
+        source.BackupDatabase(target);
+        SqliteConnection.ClearAllPools();
+    }
+
+    public sealed record ToolResult(int ExitCode, string Output, string Error)
+    {
+        public string Tail => string.Join(" ", Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(3));
+    }
+
+    /// <summary>Runs a PostgreSQL client tool; the password travels in its environment, never on its command line.</summary>
+    private static async Task<ToolResult> PgAsync(string tool, DatabaseUrl? database, IEnumerable<string> args, CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (database is not null)
+        {
+            var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+            foreach (var arg in new[] { "--host", builder.Host!, "--port", builder.Port.ToString(CultureInfo.InvariantCulture), "--username", builder.Username ?? "", "--dbname", builder.Database! })
+                info.ArgumentList.Add(arg);
+            if (builder.Password is { Length: > 0 } password) info.Environment["PGPASSWORD"] = password;
+            info.Environment["PGSSLMODE"] = builder.SslMode switch
+            {
+                SslMode.Disable => "disable",
+                SslMode.Require => "require",
+                SslMode.VerifyCA => "verify-ca",
+                SslMode.VerifyFull => "verify-full",
+                _ => "prefer",
+            };
+            info.Environment["PGCONNECT_TIMEOUT"] = "10";
+        }
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        info.Environment["LC_ALL"] = "C";
+
+        Process process;
+        try
+        {
+            process = Process.Start(info)!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            throw new UserFacingException($"{tool} is not installed; it comes with the PostgreSQL client (Debian: apt-get install postgresql-client; Fedora: dnf install postgresql).");
+        }
+        using (process)
+        {
+            var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var error = process.StandardError.ReadToEndAsync(cancellationToken);
+            await process.WaitForExitAsync(cancellationToken);
+            return new ToolResult(process.ExitCode, await output, await error);
+        }
+    }
+
+    public static string Size(long bytes) => bytes switch
+    {
+        >= 1L << 30 => (bytes / (double)(1L << 30)).ToString("0.0 'GiB'", CultureInfo.InvariantCulture),
+        >= 1L << 20 => (bytes / (double)(1L << 20)).ToString("0.0 'MiB'", CultureInfo.InvariantCulture),
+        >= 1L << 10 => (bytes / (double)(1L << 10)).ToString("0.0 'KiB'", CultureInfo.InvariantCulture),
+        _ => bytes.ToString(CultureInfo.InvariantCulture) + " bytes",
+    };
+
+    /// <summary>When the backup was taken, from its name.</summary>
+    public static DateTime? TakenAt(FileInfo file) =>
+        file.Name.Length > Prefix.Length + 16 && DateTime.TryParseExact(file.Name.Substring(Prefix.Length, 16), "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture,
+            DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+
+    internal static string Describe(FileInfo file) => new StringBuilder(file.FullName).Append(" (").Append(Size(file.Length)).Append(')').ToString();
+}
