@@ -41,7 +41,7 @@ public static class Backup
         {
             throw new UserFacingException($"Cannot create {directory}: permission denied. Run as the service user or root, or choose another directory with --output-dir or STUFF_BACKUP_DIR.");
         }
-        var name = $"{Prefix}{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{AppInfo.Version}-{AppInfo.Commit}{Extension(database)}";
+        var name = $"{Prefix}{DateTime.UtcNow.ToString(TimeFormat, CultureInfo.InvariantCulture)}-{AppInfo.Version}-{AppInfo.Commit}{Extension(database)}";
         var final = Path.Combine(directory, name);
         var partial = Path.Combine(directory, "." + name + ".partial");
         try
@@ -220,8 +220,12 @@ public static class Backup
 
     /// <summary>When the backup was taken, from its name.</summary>
     public static DateTime? TakenAt(FileInfo file) =>
-        file.Name.Length > Prefix.Length + 16 && DateTime.TryParseExact(file.Name.Substring(Prefix.Length, 16), "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture,
+        file.Name.Length > Prefix.Length + TimeFormatLength && DateTime.TryParseExact(file.Name.Substring(Prefix.Length, TimeFormatLength), TimeFormat, CultureInfo.InvariantCulture,
             DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+
+    /// <summary>UTC to the millisecond, so names sort by time and two backups in one second do not collide.</summary>
+    public const string TimeFormat = "yyyyMMdd'T'HHmmss'.'fff'Z'";
+    private const int TimeFormatLength = 20;
 
     internal static string Describe(FileInfo file) => new StringBuilder(file.FullName).Append(" (").Append(Size(file.Length)).Append(')').ToString();
 }

@@ -20,6 +20,7 @@ public static class Examination
         new MigrationsCheck(),
         new KeysCheck(),
         new StaticFilesCheck(),
+        new BackupsCheck(),
         new ServiceCheck(),
         new AppCheck(),
         new ApacheCheck(),

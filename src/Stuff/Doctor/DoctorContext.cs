@@ -31,6 +31,7 @@ public sealed class DoctorContext
             BasePath = Value("STUFF_BASE_PATH"),
             DataDirectory = Value("STUFF_DATA_DIR") ?? Layout.DataDirectory,
             Domain = Value("STUFF_DOMAIN"),
+            BackupDirectory = Value("STUFF_BACKUP_DIR"),
         };
         Site = ApacheSite.Read(Layout.ApacheSiteFile);
     }

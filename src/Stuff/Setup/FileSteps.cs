@@ -94,6 +94,7 @@ public sealed class DirectoriesStep : Step
         yield return (layout.ConfigDirectory, "root", Layout.ServiceUser, rwxr_x___);
         yield return (layout.DataDirectory, Layout.ServiceUser, Layout.ServiceUser, rwx______);
         yield return (layout.LogDirectory, Layout.ServiceUser, Layout.ServiceUser, rwxr_x___);
+        yield return (layout.BackupDirectory, Layout.ServiceUser, Layout.ServiceUser, rwx______);
         yield return (layout.RunDirectory, Layout.ServiceUser, Layout.ServiceUser, rwxr_xr_x);
     }
 

@@ -31,6 +31,7 @@ public sealed record Layout(Family Family, int PostgresVersion)
     public string EnvFile => "/etc/stuff/stuff.env";
     public string DataDirectory => "/var/lib/stuff";
     public string LogDirectory => "/var/log/stuff";
+    public string BackupDirectory => "/var/backups/stuff";
     public string LogFile => "/var/log/stuff/stuff.log";
     public string RunDirectory => "/run/stuff";
     public string PidFile => "/run/stuff/stuff.pid";

@@ -46,7 +46,7 @@ public sealed class SetupEndToEndTests
 
         var first = await RunAsync(Path.Combine(Release, "stuff"), "setup", "--domain", "localhost", "--tls", "self-signed");
         Assert.True(first.ExitCode == 0, first.ToString());
-        Assert.Contains("[16/16] Site answers over HTTPS ... ok", first.Output);
+        Assert.Contains("[18/18] Site answers over HTTPS ... ok", first.Output);
         Assert.Contains("The site: https://localhost/stuff/", first.Output);
 
         Assert.Equal("640 root:stuff", (await RunAsync("stat", "-c", "%a %U:%G", "/etc/stuff/stuff.env")).Output.Trim());
