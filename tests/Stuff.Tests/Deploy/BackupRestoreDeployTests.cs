@@ -1,0 +1,45 @@
+using static Stuff.Tests.Deploy.Machine;
+
+namespace Stuff.Tests.Deploy;
+
+/// <summary>A backup taken on the deployed site restores onto a freshly set-up server, with the service stopped and started around it.</summary>
+[Collection(DeployCollection.Name)]
+public sealed class BackupRestoreDeployTests(DeployedSite site) : IClassFixture<DeployedSite>
+{
+    private const string Stuff = DeployedSite.Installed;
+
+    [DeployFact]
+    public async Task A_backup_restores_onto_a_freshly_set_up_server()
+    {
+        _ = site;
+        await ShAsync("runuser -u postgres -- psql -X -q -d stuff -c \"INSERT INTO stuff (junk, things, somenum, created_at, updated_at, version) VALUES ('survives the restore', 't', 7, now(), now(), 1)\"");
+        var backup = await RunAsync("runuser", "-u", "stuff", "--", "env", "STUFF_ENV_FILE=/etc/stuff/stuff.env", Stuff, "backup");
+        Assert.True(backup.ExitCode == 0, backup.ToString());
+        var file = backup.Output.Split(" to ")[1].Split(" (")[0];
+        Assert.Equal("600 stuff:stuff", (await RunAsync("stat", "-c", "%a %U:%G", file)).Output.Trim());
+
+        // A fresh server: the database is gone, and setup makes a new, empty one.
+        await ShAsync("runuser -u postgres -- psql -X -q -c 'DROP DATABASE stuff WITH (FORCE)'");
+        var setup = await RunAsync(Stuff, "setup", "--domain", "localhost", "--tls", "self-signed");
+        Assert.True(setup.ExitCode == 0, setup.ToString());
+        using var client = ThroughApache();
+        Assert.DoesNotContain("survives the restore", await client.GetStringAsync("https://localhost/stuff/"));
+
+        var restore = await RunAsync("env", "STUFF_ENV_FILE=/etc/stuff/stuff.env", Stuff, "restore", file, "--yes");
+
+        Assert.True(restore.ExitCode == 0, restore.ToString());
+        Assert.Contains("Stopping the app's service", restore.Output);
+        Assert.Contains("Starting the app's service again", restore.Output);
+        string list = "";
+        for (var i = 0; i < 30 && !list.Contains("survives the restore", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(500);
+            using var response = await client.GetAsync("https://localhost/stuff/");
+            list = await response.Content.ReadAsStringAsync();
+        }
+        Assert.Contains("survives the restore", list);
+        var doctor = await RunAsync(Stuff, "doctor");
+        Assert.True(doctor.ExitCode == 0, doctor.ToString());
+        Assert.Contains("ok       Backups:", doctor.Output);
+    }
+}
