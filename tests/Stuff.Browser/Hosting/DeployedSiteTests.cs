@@ -56,7 +56,7 @@ public sealed class DeployedSiteTests(BrowserSite site) : BrowserTests(site)
         await AssertAccessibleAsync(page);
         await ScreenshotAsync(page, "Deployed-list");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Log in" }).First.ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Log in", Exact = true }).ClickAsync();
         await Expect(page.GetByLabel("Username")).ToBeVisibleAsync();
         // Apache serves the stylesheet itself; the page must still look styled.
         await Expect(page.Locator("body")).ToHaveCSSAsync("display", "flex");

@@ -58,6 +58,8 @@ public sealed partial class BrowserSite : IAsyncLifetime
         BaseUrl = await WaitForAddressAsync(_server);
 
         _playwright = await Playwright.CreateAsync();
+        // Two shared cores and a database under test: a page may take longer than Playwright's 5 s default.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
@@ -99,12 +101,16 @@ public sealed partial class BrowserSite : IAsyncLifetime
         throw new InvalidOperationException("stuff serve ended before listening:\n" + Log);
     }
 
-    /// <summary>A fresh browser context (its own cookies), desktop-sized unless told otherwise.</summary>
-    public async Task<IPage> NewPageAsync(bool javaScript = true)
+    /// <summary>The cookies of a user who logged in through the form once, by user name, for tests not about logging in.</summary>
+    public Dictionary<string, string> Sessions { get; } = [];
+
+    /// <summary>A fresh browser context (its own cookies, or those of <paramref name="storageState"/>), desktop-sized.</summary>
+    public async Task<IPage> NewPageAsync(bool javaScript = true, string? storageState = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseUrl,
+            StorageState = storageState,
             ViewportSize = Viewports.Desktop,
             JavaScriptEnabled = javaScript,
             Locale = "en-GB",

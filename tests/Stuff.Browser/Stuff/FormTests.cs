@@ -89,7 +89,7 @@ public sealed class FormTests(BrowserSite site) : BrowserTests(site)
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
 
         await Expect(Message(page)).ToHaveTextAsync("Saved “New 001”.");
-        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Old 001" })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Old 001", Exact = true })).ToHaveCountAsync(0);
         await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "New 001" })).ToContainTextAsync("8");
         await FinishAsync(page);
     }
@@ -134,7 +134,7 @@ public sealed class FormTests(BrowserSite site) : BrowserTests(site)
         await page.GetByRole(AriaRole.Link, new() { Name = "Delete Doomed 001" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Delete stuff?" })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "No, keep it" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Doomed 001" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Doomed 001", Exact = true })).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Delete Doomed 001" }).ClickAsync();
         await Expect(page.GetByText("This cannot be undone.")).ToBeVisibleAsync();
@@ -143,8 +143,8 @@ public sealed class FormTests(BrowserSite site) : BrowserTests(site)
         await page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete it" }).ClickAsync();
 
         await Expect(Message(page)).ToHaveTextAsync("Deleted “Doomed 001”.");
-        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Doomed 001" })).ToHaveCountAsync(0);
-        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Doomed 002" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Doomed 001", Exact = true })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Doomed 002", Exact = true })).ToBeVisibleAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/$"));
         await FinishAsync(page);
     }

@@ -14,7 +14,7 @@ public sealed class ListTests(BrowserSite site) : BrowserTests(site)
         await page.GotoAsync("");
         await Expect(page).ToHaveTitleAsync("All stuff · Stuff");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "All stuff", Level = 1 })).ToBeVisibleAsync();
-        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Row 001" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Row 001", Exact = true })).ToBeVisibleAsync();
         await Expect(page.GetByText("3 items")).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Link, new() { Name = "New stuff" }).ClickAsync();
@@ -62,13 +62,13 @@ public sealed class ListTests(BrowserSite site) : BrowserTests(site)
         var pages = page.GetByRole(AriaRole.Navigation, new() { Name = "Pages" });
 
         await pages.GetByRole(AriaRole.Link, new() { Name = "Next" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Row 101" })).ToBeVisibleAsync();
-        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Row 100" })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Row 101", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Row 100", Exact = true })).ToHaveCountAsync(0);
         await Expect(pages.GetByRole(AriaRole.Link, new() { Name = "Next" })).ToHaveCountAsync(0);
 
         await pages.GetByRole(AriaRole.Link, new() { Name = "Previous" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Row 001" })).ToBeVisibleAsync();
-        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Row 100" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Row 001", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Row 100", Exact = true })).ToBeVisibleAsync();
         await FinishAsync(page);
     }
 }
