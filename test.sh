@@ -2,9 +2,10 @@
 # Usage: ./test.sh [dotnet test arguments...]
 #
 # Runs every test project against real services. As root on a fresh Debian machine it
-# installs what is missing (PostgreSQL, Apache) with apt-get. It starts a throwaway PostgreSQL
-# cluster on a free loopback port, runs the tests in Release, stops the cluster, and ends
-# with one line: "N passed, N failed, N skipped".
+# installs what is missing (PostgreSQL, Apache, Chromium) with apt-get. It starts a throwaway
+# PostgreSQL cluster on a free loopback port, runs the tests in Release, stops the cluster,
+# says where the browser tests' screenshots are, and ends with one line:
+# "N passed, N failed, N skipped".
 #
 # As root it also publishes the release and lets the deploy tests run `stuff setup` on this
 # machine for real (Apache, the system PostgreSQL, /opt/stuff ...), with Apache held to
@@ -14,6 +15,7 @@ set -Eeuo pipefail
 readonly ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly OUT="$ROOT/.test-output"
 readonly CONFIGURATION=Release
+readonly CHROMIUM=/usr/bin/chromium
 
 # shellcheck source=scripts/throwaway-postgres.sh
 source "$ROOT/scripts/throwaway-postgres.sh"
@@ -30,6 +32,14 @@ prepare_deploy() {
   log "Publishing the release for the deploy tests"
   dotnet publish src/Stuff -c "$CONFIGURATION" -r linux-x64 -o "$OUT/release" -nologo -v quiet -clp:ErrorsOnly >&2
   export STUFF_TEST_RELEASE="$OUT/release"
+}
+
+# The browser tests drive Debian's Chromium; Playwright's own browser download cannot work offline.
+ensure_chromium() {
+  [[ -x "$CHROMIUM" ]] && return
+  [[ $EUID -eq 0 ]] || die "the browser tests need Chromium: run sudo apt-get install chromium (or ./test.sh as root)"
+  log "Installing Chromium"
+  apt_install chromium
 }
 
 # Sums the counters of every TRX file; a project that wrote none counts as one failure.
@@ -59,6 +69,7 @@ main() {
   cd "$ROOT"
   command -v dotnet >/dev/null || die "the .NET 10 SDK is needed (dotnet is not on PATH)"
   ensure_postgres
+  ensure_chromium
   trap stop_cluster EXIT
   start_cluster
 
@@ -68,7 +79,7 @@ main() {
   dotnet build Stuff.slnx -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly >&2
   prepare_deploy
 
-  local projects=(tests/Stuff.Tests/Stuff.Tests.csproj)
+  local projects=(tests/Stuff.Tests/Stuff.Tests.csproj tests/Stuff.Browser/Stuff.Browser.csproj)
   local project name status=0
   for project in "${projects[@]}"; do
     name="$(basename "$project" .csproj)"
@@ -77,6 +88,7 @@ main() {
       --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
       --results-directory "$OUT" "$@" >&2 || status=1
   done
+  if [[ -d "$OUT/screenshots" ]]; then log "Screenshots of the browser tests: $OUT/screenshots"; fi
   summarize "${#projects[@]}" || status=1
   return "$status"
 }

@@ -85,6 +85,7 @@ public static class StuffHost
         var basePath = app.Services.GetRequiredService<IOptions<StuffOptions>>().Value.NormalizedBasePath;
 
         app.UseForwardedHeaders();
+        app.UseSecurityHeaders();
         if (basePath.Length > 0)
         {
             app.UsePathBase(basePath);

@@ -26,12 +26,12 @@ public abstract class ListTests(SiteFactory site) : SiteTests(site)
     }
 
     [Fact]
-    public async Task An_empty_list_invites_to_make_new_stuff()
+    public async Task An_empty_list_invites_visitors_to_log_in_to_make_new_stuff()
     {
         var html = await (await Site.Client().GetAsync("/")).BodyAsync();
 
         Assert.Contains("No stuff yet.", html);
-        Assert.Contains("href=\"/new\"", html);
+        Assert.Contains("href=\"/account/login?ReturnUrl=%2Fnew\">Log in to make new stuff.</a>", html);
     }
 
     [Fact]

@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+using Stuff.Configuration;
+using Stuff.Tests.Infrastructure;
+
+namespace Stuff.Browser.Infrastructure;
+
+/// <summary>
+/// The real site as it runs on a server: the built `stuff` executable migrates a fresh
+/// PostgreSQL database and serves it on Kestrel on a loopback port, in Production. One site and
+/// one Chromium for the whole project; each test opens its own browser contexts.
+/// </summary>
+public sealed partial class BrowserSite : IAsyncLifetime
+{
+    public const string AdminName = "admin";
+    public const string AdminPassword = "the admin's browser passphrase";
+    public const string UserName = "alice";
+    public const string UserPassword = "alice's browser passphrase";
+
+    /// <summary>Debian's Chromium; Playwright's own download cannot work on a closed network.</summary>
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("stuff-browser-").FullName;
+    private readonly StringBuilder _log = new();
+    private TestDatabase? _database;
+    private Process? _server;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public TestDatabase Database => _database ?? throw new InvalidOperationException("The site is not started.");
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser is not started.");
+
+    /// <summary>What the server logged so far, for failure messages.</summary>
+    public string Log
+    {
+        get { lock (_log) return _log.ToString(); }
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex Listening();
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException($"{ChromiumPath} is missing: install it with `apt-get install chromium` (./test.sh does, as root).");
+
+        _database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, _dataDirectory);
+        var stuff = new StuffCli(_dataDirectory, _database.Url);
+        await RunAsync(stuff, "migrate");
+        await RunAsync(stuff.With("STUFF_SUPERUSER_PASSWORD", AdminPassword), "createsuperuser", "--username", AdminName, "--email", "admin@example.org", "--no-input");
+        await RunAsync(stuff.With("STUFF_USER_PASSWORD", UserPassword), "createuser", "--username", UserName, "--email", "alice@example.org", "--no-input");
+
+        _server = stuff.Start("serve", "--urls", "http://127.0.0.1:0");
+        BaseUrl = await WaitForAddressAsync(_server);
+
+        _playwright = await Playwright.CreateAsync();
+        // Two shared cores and a database under test: a page may take longer than Playwright's 5 s default.
+        Assertions.SetDefaultExpectTimeout(15_000);
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            // Chromium's own sandbox needs user namespaces, which root in a container does not get.
+            ChromiumSandbox = false,
+            // Without these Chromium phones home at start, and this closed network refuses it.
+            Args = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    private static async Task RunAsync(StuffCli stuff, params string[] args)
+    {
+        var result = await stuff.RunAsync(args);
+        if (result.ExitCode != 0) throw new InvalidOperationException($"stuff {string.Join(' ', args)} failed: {result}");
+    }
+
+    /// <summary>Reads the log until Kestrel says where it listens, then keeps draining it so the server never blocks.</summary>
+    private async Task<string> WaitForAddressAsync(Process server)
+    {
+        _ = Task.Run(async () =>
+        {
+            while (await server.StandardError.ReadLineAsync() is { } line)
+                lock (_log) _log.AppendLine(line);
+        });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (await server.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            lock (_log) _log.AppendLine(line);
+            var match = Listening().Match(line);
+            if (!match.Success) continue;
+            _ = Task.Run(async () =>
+            {
+                while (await server.StandardOutput.ReadLineAsync() is { } more)
+                    lock (_log) _log.AppendLine(more);
+            });
+            return match.Groups[1].Value;
+        }
+        throw new InvalidOperationException("stuff serve ended before listening:\n" + Log);
+    }
+
+    /// <summary>The cookies of a user who logged in through the form once, by user name, for tests not about logging in.</summary>
+    public Dictionary<string, string> Sessions { get; } = [];
+
+    /// <summary>A fresh browser context (its own cookies, or those of <paramref name="storageState"/>), desktop-sized.</summary>
+    public async Task<IPage> NewPageAsync(bool javaScript = true, string? storageState = null)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            StorageState = storageState,
+            ViewportSize = Viewports.Desktop,
+            JavaScriptEnabled = javaScript,
+            Locale = "en-GB",
+        });
+        var page = await context.NewPageAsync();
+        Watch(page);
+        return page;
+    }
+
+    /// <summary>
+    /// Fails the test on anything the Content-Security-Policy blocked: Chromium reports each
+    /// block on the console, and a page that relied on inline code would silently lose it.
+    /// </summary>
+    public static void Watch(IPage page)
+    {
+        var problems = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) problems.Add(message.Text);
+        };
+        page.PageError += (_, error) => problems.Add("script error: " + error);
+        Problems.AddOrUpdate(page, problems);
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> Problems = [];
+
+    /// <summary>What the page's console reported against the policy so far.</summary>
+    public static IReadOnlyList<string> ProblemsOf(IPage page) => Problems.TryGetValue(page, out var list) ? list : [];
+
+    /// <summary>Empties the stuff and its history, so each test starts from an empty list; users stay.</summary>
+    public Task ResetStuffAsync() => Database.ScalarAsync("DELETE FROM admin_log; DELETE FROM stuff;");
+
+    /// <summary>Adds <paramref name="count"/> rows straight in the database, numbered from 1, for pagination.</summary>
+    public Task AddStuffAsync(int count, string prefix = "Row") => Database.ScalarAsync(
+        $"INSERT INTO stuff (junk, things, somenum, created_at, updated_at, version) " +
+        $"SELECT '{prefix} ' || lpad(n::text, 3, '0'), 'things of ' || n, n, now(), now(), 1 FROM generate_series(1, {count}) AS n");
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null) await _browser.DisposeAsync();
+        _playwright?.Dispose();
+        if (_server is { HasExited: false })
+        {
+            using (var kill = Process.Start("kill", ["-TERM", _server.Id.ToString()])) await kill.WaitForExitAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await _server.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _server.Kill(entireProcessTree: true);
+            }
+        }
+        _server?.Dispose();
+        if (_database is not null) await _database.DisposeAsync();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+}
+
+public static class Viewports
+{
+    public static readonly ViewportSize Desktop = new() { Width = 1280, Height = 800 };
+    public static readonly ViewportSize Phone = new() { Width = 360, Height = 740 };
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserSite>
+{
+    public const string Name = "browser against a real Kestrel";
+}
