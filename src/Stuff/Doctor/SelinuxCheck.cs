@@ -112,7 +112,8 @@ public sealed class SelinuxCheck : DoctorCheck
         var fixes = denials.Select(d => Fix(context, d)).Distinct().ToList();
         return Finding.Failed(id, name, $"{denials.Count} denial(s) in the last 10 minutes",
             string.Join("\n", denials.Select(d => d.ToString()).Distinct()),
-            string.Join("\n", fixes)) with { Details = ["more: sudo ausearch -m AVC -ts recent | audit2why"] };
+            string.Join("\n", fixes)) with
+        { Details = ["more: sudo ausearch -m AVC -ts recent | audit2why"] };
     }
 
     public static string Fix(DoctorContext context, Denial denial)

@@ -323,5 +323,6 @@ public static class LocalApache
                 return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
             },
             SslOptions = { RemoteCertificateValidationCallback = (_, _, _, errors) => acceptAnyCertificate || errors == System.Net.Security.SslPolicyErrors.None },
-        }, disposeHandler: true) { Timeout = timeout };
+        }, disposeHandler: true)
+        { Timeout = timeout };
 }

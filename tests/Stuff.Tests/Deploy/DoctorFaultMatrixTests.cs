@@ -126,17 +126,18 @@ public sealed class DoctorFaultMatrixTests(DeployedSite site) : IClassFixture<De
                 await File.WriteAllTextAsync(EnvFile, env.Replace("/stuff\n", "/stuff_nosuchdb\n", StringComparison.Ordinal));
                 return ("database", ["database-missing", "no database named stuff_nosuchdb", "createdb --owner stuff stuff_nosuchdb"], restoreEnv);
             case "pg_hba rejects":
-            {
-                var hba = (await RunAsync("bash", "-c", "ls /etc/postgresql/*/main/pg_hba.conf | sort -V | tail -n 1")).Output.Trim();
-                var original = await File.ReadAllTextAsync(hba);
-                await File.WriteAllTextAsync(hba, "host stuff stuff 127.0.0.1/32 reject\n" + original);
-                await ShAsync("runuser -u postgres -- psql -XtAc 'SELECT pg_reload_conf()'");
-                return ("database", ["access-rejected", "pg_hba.conf", "host    stuff    stuff    127.0.0.1/32    scram-sha-256", "pg_reload_conf"], async _ =>
                 {
-                    await File.WriteAllTextAsync(hba, original);
+                    var hba = (await RunAsync("bash", "-c", "ls /etc/postgresql/*/main/pg_hba.conf | sort -V | tail -n 1")).Output.Trim();
+                    var original = await File.ReadAllTextAsync(hba);
+                    await File.WriteAllTextAsync(hba, "host stuff stuff 127.0.0.1/32 reject\n" + original);
                     await ShAsync("runuser -u postgres -- psql -XtAc 'SELECT pg_reload_conf()'");
-                });
-            }
+                    return ("database", ["access-rejected", "pg_hba.conf", "host    stuff    stuff    127.0.0.1/32    scram-sha-256", "pg_reload_conf"], async _ =>
+                    {
+                        await File.WriteAllTextAsync(hba, original);
+                        await ShAsync("runuser -u postgres -- psql -XtAc 'SELECT pg_reload_conf()'");
+                    }
+                    );
+                }
             case "migrations pending":
                 await ShAsync("runuser -u postgres -- dropdb --if-exists stuff_fresh && runuser -u postgres -- createdb --owner stuff stuff_fresh");
                 await File.WriteAllTextAsync(EnvFile, env.Replace("/stuff\n", "/stuff_fresh\n", StringComparison.Ordinal));
@@ -151,12 +152,14 @@ public sealed class DoctorFaultMatrixTests(DeployedSite site) : IClassFixture<De
                     }
                     await File.WriteAllTextAsync(EnvFile, env);
                     await ShAsync("runuser -u postgres -- dropdb --force stuff_fresh");
-                });
+                }
+                );
 
             case "key directory missing":
                 Directory.Move("/var/lib/stuff/keys", "/var/lib/stuff/keys.away");
                 return ("keys", ["/var/lib/stuff/keys does not exist", "logs everyone out", "install -d -o stuff -g stuff -m 0700"],
-                    _ => { Directory.Move("/var/lib/stuff/keys.away", "/var/lib/stuff/keys"); return Task.CompletedTask; });
+                    _ => { Directory.Move("/var/lib/stuff/keys.away", "/var/lib/stuff/keys"); return Task.CompletedTask; }
+                );
             case "key directory not writable":
                 await ShAsync("chown -R root:root /var/lib/stuff/keys");
                 return ("keys", ["stuff cannot write /var/lib/stuff/keys", "chown -R stuff:stuff /var/lib/stuff/keys"], runFix);
@@ -181,14 +184,15 @@ public sealed class DoctorFaultMatrixTests(DeployedSite site) : IClassFixture<De
                     {
                         await SetupAgainAsync();
                     }
-                });
+                }
+                );
             case "service crash-looping":
-            {
-                await File.WriteAllTextAsync(EnvFile, Replace(env, "DATABASE_URL=", "DATABASE_URL=mysql://stuff@127.0.0.1/stuff"));
-                await ShAsync($"pkill -TERM -P \"$(cat {PidFile})\"");
-                for (var i = 0; i < 60 && ServiceFacts.FailedStarts(await File.ReadAllLinesAsync("/var/log/stuff/stuff.log")) < 2; i++) await Task.Delay(500);
-                return ("service", ["crash-looping", "DATABASE_URL is not a database URL"], restoreEnv);
-            }
+                {
+                    await File.WriteAllTextAsync(EnvFile, Replace(env, "DATABASE_URL=", "DATABASE_URL=mysql://stuff@127.0.0.1/stuff"));
+                    await ShAsync($"pkill -TERM -P \"$(cat {PidFile})\"");
+                    for (var i = 0; i < 60 && ServiceFacts.FailedStarts(await File.ReadAllLinesAsync("/var/log/stuff/stuff.log")) < 2; i++) await Task.Delay(500);
+                    return ("service", ["crash-looping", "DATABASE_URL is not a database URL"], restoreEnv);
+                }
             case "app hung":
                 await ShAsync($"kill -STOP $(pgrep -P \"$(cat {PidFile})\")");
                 return ("app", ["did not answer within 5 s", "hung"], _ => ShAsync($"kill -CONT $(pgrep -P \"$(cat {PidFile})\")"));
@@ -196,7 +200,8 @@ public sealed class DoctorFaultMatrixTests(DeployedSite site) : IClassFixture<De
             case "apache config broken":
                 await File.WriteAllTextAsync("/etc/apache2/conf-enabled/zz-stuff-doctor-test.conf", "NotADirectiveAtAll on\n");
                 return ("apache-config", ["apache2ctl -t fails", "Invalid command 'NotADirectiveAtAll'", "zz-stuff-doctor-test.conf"],
-                    _ => { File.Delete("/etc/apache2/conf-enabled/zz-stuff-doctor-test.conf"); return Task.CompletedTask; });
+                    _ => { File.Delete("/etc/apache2/conf-enabled/zz-stuff-doctor-test.conf"); return Task.CompletedTask; }
+                );
             case "proxy_http disabled":
                 await ShAsync("a2dismod -q -f proxy_http && apache2ctl graceful && sleep 1");
                 return ("apache-modules", ["not enabled: proxy_http", "a2enmod proxy_http"], async finding =>
@@ -210,14 +215,16 @@ public sealed class DoctorFaultMatrixTests(DeployedSite site) : IClassFixture<De
                     Assert.Contains("mod_proxy_http is not enabled", all["https"].Cause);
                     await RunFixAsync(finding);
                     await Task.Delay(1000);
-                });
+                }
+                );
             case "site disabled":
                 await ShAsync("a2dissite -q stuff && apache2ctl graceful && sleep 1");
                 return ("apache-site", ["exists but is not enabled", "a2ensite stuff"], async finding =>
                 {
                     await runFix(finding);
                     await Task.Delay(1000);
-                });
+                }
+                );
             case "proxy target wrong":
                 await File.WriteAllTextAsync(SiteFile, siteText.Replace("http://127.0.0.1:5080/stuff/", "http://127.0.0.1:5099/stuff/", StringComparison.Ordinal));
                 return ("apache-proxy", ["Apache sends /stuff/ to http://127.0.0.1:5099/stuff/", "the app listens at http://127.0.0.1:5080/stuff/"], _ => File.WriteAllTextAsync(SiteFile, siteText));
@@ -231,7 +238,8 @@ public sealed class DoctorFaultMatrixTests(DeployedSite site) : IClassFixture<De
                 {
                     await File.WriteAllTextAsync(SiteFile, siteText);
                     await ShAsync("apache2ctl graceful && sleep 1");
-                });
+                }
+                );
 
             case "certificate missing":
                 File.Move(Certificate, Certificate + ".away");
@@ -243,12 +251,12 @@ public sealed class DoctorFaultMatrixTests(DeployedSite site) : IClassFixture<De
             case "certificate for another name":
                 return ("tls", ["is for other.example, not localhost"], await ReplaceCertificateAsync("other.example", DateTime.UtcNow.AddDays(300)));
             case "key does not match":
-            {
-                var key = await File.ReadAllBytesAsync(Key);
-                using var other = RSA.Create(2048);
-                await File.WriteAllTextAsync(Key, other.ExportPkcs8PrivateKeyPem());
-                return ("tls", [$"{Key} is not the private key of {Certificate}", "sha256sum"], _ => File.WriteAllBytesAsync(Key, key));
-            }
+                {
+                    var key = await File.ReadAllBytesAsync(Key);
+                    using var other = RSA.Create(2048);
+                    await File.WriteAllTextAsync(Key, other.ExportPkcs8PrivateKeyPem());
+                    return ("tls", [$"{Key} is not the private key of {Certificate}", "sha256sum"], _ => File.WriteAllBytesAsync(Key, key));
+                }
 
             case "static directory writable by others":
                 await ShAsync("chmod o+w /var/www/stuff/static/css");
