@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Stuff.Configuration;
@@ -227,5 +226,5 @@ public static class Backup
     public const string TimeFormat = "yyyyMMdd'T'HHmmss'.'fff'Z'";
     private const int TimeFormatLength = 20;
 
-    internal static string Describe(FileInfo file) => new StringBuilder(file.FullName).Append(" (").Append(Size(file.Length)).Append(')').ToString();
+    internal static string Describe(FileInfo file) => $"{file.FullName} ({Size(file.Length)})";
 }

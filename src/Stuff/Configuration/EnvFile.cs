@@ -79,7 +79,7 @@ public static class EnvFile
         const UnixFileMode other = UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
         if ((mode & other) != 0)
         {
-            var octal = Convert.ToString((int)mode, 8).PadLeft(4, '0');
+            var octal = Setup.Ownership.Octal(mode);
             throw new UserFacingException(
                 $"Refusing to start: {path} holds secrets but other users may read or write it (mode {octal}). " +
                 $"Fix it with: chmod 0640 {path} && chown root:stuff {path}");

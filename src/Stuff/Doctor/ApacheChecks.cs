@@ -8,8 +8,6 @@ namespace Stuff.Doctor;
 /// <summary>Apache: running, configuration valid, modules and site enabled, and proxying to where the app listens under the same base path.</summary>
 public sealed class ApacheCheck : DoctorCheck
 {
-    public static readonly string[] Modules = ["proxy", "proxy_http", "headers", "ssl", "alias"];
-
     public override async Task<IReadOnlyList<Finding>> RunAsync(DoctorContext context, CancellationToken cancellationToken)
     {
         var layout = context.Layout;
@@ -34,9 +32,9 @@ public sealed class ApacheCheck : DoctorCheck
         }
 
         var loaded = await LoadedModulesAsync(context, cancellationToken);
-        var missing = Modules.Where(m => !loaded.Contains(m)).ToList();
+        var missing = ApacheModulesStep.Modules.Where(m => !loaded.Contains(m)).ToList();
         findings.Add(missing.Count == 0
-            ? Finding.Ok("apache-modules", "Apache modules", string.Join(", ", Modules) + " enabled")
+            ? Finding.Ok("apache-modules", "Apache modules", string.Join(", ", ApacheModulesStep.Modules) + " enabled")
             : Finding.Failed("apache-modules", "Apache modules", "not enabled: " + string.Join(", ", missing),
                 string.Join("; ", missing.Select(ApacheFacts.WhatModuleDoes)),
                 context.Facts.Family == Family.Debian
@@ -52,7 +50,7 @@ public sealed class ApacheCheck : DoctorCheck
     {
         if (context.Facts.Family == Family.Debian)
         {
-            return Modules.Where(m => File.Exists($"/etc/apache2/mods-enabled/{m}.load")).ToHashSet();
+            return ApacheModulesStep.Modules.Where(m => File.Exists($"/etc/apache2/mods-enabled/{m}.load")).ToHashSet();
         }
         var list = await context.Shell.TryRunAsync("httpd", ["-M"], cancellationToken);
         return ApacheFacts.LoadedModules(list?.Output ?? "");

@@ -22,8 +22,7 @@ public sealed class EnvFileCheck : DoctorCheck
         }
 
         var mode = File.GetUnixFileMode(path);
-        var info = new FileInfo(path);
-        var description = $"mode {Octal(mode)}, {Owner(info)}";
+        var description = $"mode {Ownership.Octal(mode)}, {Ownership.Describe(path)}";
         const UnixFileMode others = UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
         if ((mode & others) != 0)
         {
@@ -39,15 +38,6 @@ public sealed class EnvFileCheck : DoctorCheck
         if (context.EnvError is { } error)
             return [Finding.Failed(Id, Name, $"{path} cannot be read as settings", error, $"edit {path}: one KEY=VALUE per line, '#' starts a comment")];
         return [Finding.Ok(Id, Name, $"{path} ({description})")];
-    }
-
-    public static string Octal(UnixFileMode mode) => Convert.ToString((int)mode & 0xFFF, 8).PadLeft(4, '0');
-
-    public static string Owner(FileSystemInfo info)
-    {
-        var owner = Posix.UserName(info);
-        var group = Posix.GroupName(info);
-        return $"{owner}:{group}";
     }
 }
 
@@ -99,35 +89,4 @@ public sealed class SettingsCheck : DoctorCheck
     /// <summary>The path Apache hands to the app, such as /stuff: the base path the app must have.</summary>
     public static string? ProxiedPath(DoctorContext context) =>
         context.Site?.Proxies.Select(p => p.Prefix.TrimEnd('/')).FirstOrDefault();
-}
-
-/// <summary>Owner and group names of files, read from /etc/passwd and /etc/group.</summary>
-public static class Posix
-{
-    public static string UserName(FileSystemInfo info) => Name("/etc/passwd", Stat(info.FullName, "%u"));
-
-    public static string GroupName(FileSystemInfo info) => Name("/etc/group", Stat(info.FullName, "%g"));
-
-    /// <summary>The numeric id of a user, or null when there is no such user.</summary>
-    public static int? UserId(string user) =>
-        Entries("/etc/passwd").Where(e => e[0] == user).Select(e => int.TryParse(e[2], out var id) ? id : (int?)null).FirstOrDefault();
-
-    private static int Stat(string path, string format)
-    {
-        // .NET has no owner API; stat(1) is everywhere setup runs.
-        var info = new System.Diagnostics.ProcessStartInfo("stat", ["-c", format, path]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = System.Diagnostics.Process.Start(info)!;
-        var text = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return int.TryParse(text.Trim(), out var id) ? id : -1;
-    }
-
-    private static string Name(string database, int id) =>
-        Entries(database).Where(e => e[2] == id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Select(e => e[0]).FirstOrDefault()
-        ?? id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private static IEnumerable<string[]> Entries(string database) =>
-        File.Exists(database)
-            ? File.ReadLines(database).Select(l => l.Split(':')).Where(e => e.Length >= 3)
-            : [];
 }

@@ -23,20 +23,20 @@ public sealed class KeysCheck : DoctorCheck
         }
         if (!await context.ServiceUserCanAsync("-w", directory, cancellationToken))
         {
-            return [Finding.Failed(Id, Name, $"{user} cannot write {directory} ({EnvFileCheck.Octal(File.GetUnixFileMode(directory))} {EnvFileCheck.Owner(new DirectoryInfo(directory))})",
+            return [Finding.Failed(Id, Name, $"{user} cannot write {directory} ({Ownership.Octal(File.GetUnixFileMode(directory))} {Ownership.Describe(directory)})",
                 consequence + "; new keys cannot be saved",
                 $"sudo chown -R {user}:{user} {directory} && sudo chmod 0700 {directory}")];
         }
         var mode = File.GetUnixFileMode(directory);
         if ((mode & (UnixFileMode.OtherRead | UnixFileMode.OtherExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute)) != 0)
         {
-            return [Finding.Failed(Id, Name, $"{directory} is readable by other users (mode {EnvFileCheck.Octal(mode)})",
+            return [Finding.Failed(Id, Name, $"{directory} is readable by other users (mode {Ownership.Octal(mode)})",
                 "whoever reads the keys can forge login cookies", $"sudo chmod 0700 {directory}")];
         }
         var keys = Directory.GetFiles(directory, "key-*.xml").Length;
         return keys == 0
             ? [Finding.Warning(Id, Name, $"{directory} holds no key yet", "the app writes its first key when it starts", $"start the app: {context.StartApp}")]
-            : [Finding.Ok(Id, Name, $"{directory} ({keys} key(s), mode {EnvFileCheck.Octal(mode)})")];
+            : [Finding.Ok(Id, Name, $"{directory} ({keys} key(s), mode {Ownership.Octal(mode)})")];
     }
 }
 

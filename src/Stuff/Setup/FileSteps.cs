@@ -5,7 +5,7 @@ namespace Stuff.Setup;
 /// <summary>A file with exact content, owner, group and mode. Written beside the target and renamed into place.</summary>
 public sealed record FileSpec(string Path, string Owner, string Group, UnixFileMode Mode, string Content, string? ShownContent = null)
 {
-    public string ModeText => Convert.ToString((int)Mode, 8).PadLeft(4, '0');
+    public string ModeText => Ownership.Octal(Mode);
 
     public IEnumerable<string> Describe()
     {
@@ -41,12 +41,18 @@ public static class Ownership
     public static string? Difference(string path, string owner, string group, UnixFileMode mode)
     {
         var actualMode = File.GetUnixFileMode(path);
-        if (actualMode != mode) return $"{path} has mode {Convert.ToString((int)actualMode, 8).PadLeft(4, '0')}, not {Convert.ToString((int)mode, 8).PadLeft(4, '0')}";
+        if (actualMode != mode) return $"{path} has mode {Octal(actualMode)}, not {Octal(mode)}";
         var (actualOwner, actualGroup) = OwnerOf(path);
         return actualOwner == owner && actualGroup == group ? null : $"{path} belongs to {actualOwner}:{actualGroup}, not {owner}:{group}";
     }
 
-    private static (string Owner, string Group) OwnerOf(string path)
+    /// <summary>A mode as chmod takes it: 0640.</summary>
+    public static string Octal(UnixFileMode mode) => Convert.ToString((int)mode & 0xFFF, 8).PadLeft(4, '0');
+
+    /// <summary>"owner:group" of a path, by name.</summary>
+    public static string Describe(string path) => OwnerOf(path) is var (owner, group) ? $"{owner}:{group}" : "";
+
+    public static (string Owner, string Group) OwnerOf(string path)
     {
         var info = new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%U:%G", path]) { RedirectStandardOutput = true };
         using var process = System.Diagnostics.Process.Start(info)!;
@@ -99,7 +105,7 @@ public sealed class DirectoriesStep : Step
     }
 
     public override IEnumerable<string> Describe(SetupContext context) =>
-        Wanted(context.Layout).Select(d => $"directory {d.Path} ({d.Owner}:{d.Group} {Convert.ToString((int)d.Mode, 8).PadLeft(4, '0')})");
+        Wanted(context.Layout).Select(d => $"directory {d.Path} ({d.Owner}:{d.Group} {Ownership.Octal(d.Mode)})");
 
     public override Task<string?> CheckAsync(SetupContext context, CancellationToken cancellationToken) =>
         Task.FromResult(Wanted(context.Layout)

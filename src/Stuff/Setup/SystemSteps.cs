@@ -39,7 +39,8 @@ public sealed class PackagesStep : Step
 /// <summary>Debian enables few Apache modules; the site needs the proxy, headers and TLS ones.</summary>
 public sealed class ApacheModulesStep : Step
 {
-    private static readonly string[] Modules = ["proxy", "proxy_http", "headers", "ssl", "alias"];
+    /// <summary>What the site in Apache uses; the doctor checks the same list.</summary>
+    public static readonly string[] Modules = ["proxy", "proxy_http", "headers", "ssl", "alias"];
 
     public override string Name => "Apache modules";
 
