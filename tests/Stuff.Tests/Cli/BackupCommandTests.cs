@@ -58,8 +58,10 @@ public abstract class BackupCommandTests(DatabaseProvider provider) : CliTests(p
         AssertSucceeded(restore);
         Assert.Contains($"Restored {Path.GetFileName(file)}", restore.Output);
         Assert.Equal(before, await StateAsync());
-        // The app keeps working on the restored database: a new row gets a fresh id.
         AssertSucceeded(await Stuff.RunAsync("check"));
+        // The id sequence came back with the rows: a new row gets an id after the restored ones.
+        var id = Convert.ToInt64(await Database.ScalarAsync("INSERT INTO stuff (junk, things, somenum, created_at, updated_at, version) SELECT 'after the restore', 't', 5, created_at, updated_at, 1 FROM stuff WHERE id = 1 RETURNING id"));
+        Assert.True(id > 3, $"new row got id {id}");
     }
 
     [Fact]

@@ -39,22 +39,13 @@ public sealed class EditModel(AppDbContext db) : PageModel
         Id = id;
         if (!ModelState.IsValid) return Page();
 
-        if (item.Version != Version) return Conflict(item);
-
-        db.Entry(item).Property(s => s.Version).OriginalValue = Version;
-        var message = History.ChangedMessage(Form.ChangedFields(item));
-        Form.ApplyTo(item);
-        db.Record(User, LogEntry.StuffType, item.Id.ToString(), item.Junk, LogAction.Changed, message);
-        try
+        var (saved, current) = await db.SaveAtVersionAsync(item, Version, () =>
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            var current = await db.Stuff.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
-            return current is null ? NotFound() : Conflict(current);
-        }
+            var message = History.ChangedMessage(Form.ChangedFields(item));
+            Form.ApplyTo(item);
+            db.Record(User, LogEntry.StuffType, item.Id.ToString(), item.Junk, LogAction.Changed, message);
+        }, cancellationToken);
+        if (!saved) return current is null ? NotFound() : Conflict(current);
 
         TempData["Message"] = $"Saved “{item.Junk}”.";
         return this.RedirectToList();

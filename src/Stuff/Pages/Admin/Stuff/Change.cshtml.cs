@@ -43,22 +43,13 @@ public sealed class ChangeModel(AppDbContext db, AdminAccess access) : PageModel
         if (item is null) return NotFound();
         Id = id;
         if (!ModelState.IsValid) return Page();
-        if (item.Version != Version) return Conflict(item);
-
-        db.Entry(item).Property(s => s.Version).OriginalValue = Version;
-        var message = History.ChangedMessage(Form.ChangedFields(item));
-        Form.ApplyTo(item);
-        db.Record(User, LogEntry.StuffType, item.Id.ToString(), item.Junk, LogAction.Changed, message);
-        try
+        var (saved, current) = await db.SaveAtVersionAsync(item, Version, () =>
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            var current = await db.Stuff.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
-            return current is null ? NotFound() : Conflict(current);
-        }
+            var message = History.ChangedMessage(Form.ChangedFields(item));
+            Form.ApplyTo(item);
+            db.Record(User, LogEntry.StuffType, item.Id.ToString(), item.Junk, LogAction.Changed, message);
+        }, cancellationToken);
+        if (!saved) return current is null ? NotFound() : Conflict(current);
 
         TempData["Message"] = $"Changed “{item.Junk}”.";
         return LocalRedirect(Url.Content("~/admin/stuff"));

@@ -32,21 +32,12 @@ public sealed class DeleteModel(AppDbContext db, AdminAccess access) : PageModel
         if (!(await access.GetAsync(User, cancellationToken)).Has(Permissions.StuffDelete)) return Forbid();
         var item = await db.Stuff.FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (item is null) return NotFound();
-        if (item.Version != Version) return Conflict(item);
-
-        db.Entry(item).Property(s => s.Version).OriginalValue = Version;
-        db.Stuff.Remove(item);
-        db.Record(User, LogEntry.StuffType, item.Id.ToString(), item.Junk, LogAction.Deleted, History.DeletedMessage);
-        try
+        var (saved, current) = await db.SaveAtVersionAsync(item, Version, () =>
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            var current = await db.Stuff.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
-            return current is null ? NotFound() : Conflict(current);
-        }
+            db.Stuff.Remove(item);
+            db.Record(User, LogEntry.StuffType, item.Id.ToString(), item.Junk, LogAction.Deleted, History.DeletedMessage);
+        }, cancellationToken);
+        if (!saved) return current is null ? NotFound() : Conflict(current);
 
         TempData["Message"] = $"Deleted “{item.Junk}”.";
         return LocalRedirect(Url.Content("~/admin/stuff"));
