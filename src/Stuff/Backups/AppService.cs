@@ -29,26 +29,26 @@ public sealed class AppService(IShell shell)
         }
     }
 
-    public async Task<bool> IsRunningAsync(CancellationToken cancellationToken) =>
-        HasSystemd
-            ? (await shell.TryRunAsync("systemctl", ["is-active", "--quiet", "stuff"], cancellationToken))?.Ok == true
-            : Supervisor.RunningPid(Layout.PidFile) is not null;
+    private static AppInstances Instances(IShell shell) => new(shell, Layout, Layout.Releases, HasSystemd);
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (HasSystemd) await Must(shell.RunAsync("systemctl", ["stop", "stuff"], cancellationToken), "systemctl stop stuff");
-        else await Supervisor.StopAsync(Layout.PidFile, cancellationToken);
-    }
+    /// <summary>The live release's port.</summary>
+    private static int LivePort => Layout.Releases.LivePort ?? ReleaseStore.SlotPorts[0];
 
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (HasSystemd) await Must(shell.RunAsync("systemctl", ["start", "stuff"], cancellationToken), "systemctl start stuff");
-        else await Supervisor.StartAsync(shell, Layout, cancellationToken);
-    }
+    public Task<bool> IsRunningAsync(CancellationToken cancellationToken) => Instances(shell).IsRunningAsync(LivePort, cancellationToken);
 
-    private static async Task Must(Task<ShellResult> run, string what)
+    public Task StopAsync(CancellationToken cancellationToken) => Run(Instances(shell).StopAsync(LivePort, cancellationToken));
+
+    public Task StartAsync(CancellationToken cancellationToken) => Run(Instances(shell).StartAsync(LivePort, cancellationToken));
+
+    private static async Task Run(Task action)
     {
-        var result = await run;
-        if (!result.Ok) throw new UserFacingException($"`{what}` failed: {result.Tail(3)}");
+        try
+        {
+            await action;
+        }
+        catch (StepFailedException e)
+        {
+            throw new UserFacingException(e.Message);
+        }
     }
 }

@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.Reflection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Stuff.Configuration;
 using Stuff.Data;
 
@@ -11,7 +14,12 @@ public static class MigrateCommand
     public static Command Create()
     {
         var list = new Option<bool>("--list") { Description = "Show applied and pending migrations without changing anything." };
-        var command = new Command("migrate", "Apply the database migrations that are pending.") { list };
+        var to = new Option<string?>("--to")
+        {
+            Description = "Revert the migrations applied after this one (its id or name) instead; refused for a migration this release does not know or marks irreversible.",
+            HelpName = "MIGRATION",
+        };
+        var command = new Command("migrate", "Apply the database migrations that are pending.") { list, to };
         command.SetAction(StuffCommandLine.Guard(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -30,9 +38,14 @@ public static class MigrateCommand
                 await output.WriteLineAsync($"Migrations for {database}:");
                 foreach (var migration in all)
                     await output.WriteLineAsync($"  [{(applied.Contains(migration) ? "X" : " ")}] {migration}");
+                // A newer release's migrations: this release cannot revert them.
+                foreach (var migration in applied.Where(m => !all.Contains(m)).Order(StringComparer.Ordinal))
+                    await output.WriteLineAsync($"  [?] {migration}   (applied, unknown to this release)");
                 await output.WriteLineAsync(pending.Count == 0 ? "Nothing pending." : $"{pending.Count} pending; run: stuff migrate");
                 return 0;
             }
+
+            if (parse.GetValue(to) is { } target) return await RevertAsync(db, target, applied, output, database, cancellationToken);
 
             if (pending.Count == 0)
             {
@@ -47,5 +60,35 @@ public static class MigrateCommand
             return 0;
         }));
         return command;
+    }
+
+    private static async Task<int> RevertAsync(AppDbContext db, string target, HashSet<string> applied, TextWriter output, DatabaseUrl database, CancellationToken cancellationToken)
+    {
+        var known = db.GetService<IMigrationsAssembly>().Migrations;
+        var targetId = target == "0" ? "0"
+            : known.Keys.FirstOrDefault(id => id == target || id.EndsWith("_" + target, StringComparison.Ordinal))
+              ?? throw new UserFacingException($"This release has no migration '{target}'; `stuff migrate --list` shows them. Nothing was changed.");
+        if (targetId != "0" && !applied.Contains(targetId))
+            throw new UserFacingException($"{targetId} is not applied to {database}, so there is nothing to revert to. Nothing was changed.");
+
+        var revert = applied.Where(m => string.CompareOrdinal(m, targetId) > 0).OrderDescending(StringComparer.Ordinal).ToList();
+        if (revert.Count == 0)
+        {
+            await output.WriteLineAsync($"Nothing to revert: {targetId} is the last migration applied to {database}.");
+            return 0;
+        }
+        foreach (var migration in revert)
+        {
+            if (!known.TryGetValue(migration, out var type))
+                throw new UserFacingException($"{migration} is applied but this release does not know it, so it cannot revert it; run the release that added it. Nothing was changed.");
+            if (type.GetCustomAttribute<IrreversibleAttribute>() is { } irreversible)
+                throw new UserFacingException($"{migration} cannot be reverted: {irreversible.Reason}. Restore the backup taken before it instead (stuff restore). Nothing was changed.");
+        }
+
+        await output.WriteLineAsync($"Reverting {revert.Count} migration(s) of {database}:");
+        foreach (var migration in revert) await output.WriteLineAsync("  " + migration);
+        await db.GetService<IMigrator>().MigrateAsync(targetId, cancellationToken);
+        await output.WriteLineAsync("Done.");
+        return 0;
     }
 }

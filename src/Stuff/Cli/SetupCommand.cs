@@ -79,6 +79,20 @@ public static class SetupCommand
     private static async Task<int> RunAsync(SetupContext context, IReadOnlyList<Step> steps, TextWriter output, CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
+        var changed = await RunStepsAsync(context, steps, output, cancellationToken);
+
+        await output.WriteLineAsync();
+        await output.WriteLineAsync(changed.Count == 0
+            ? $"Nothing to change: everything was already in place ({total.Elapsed.TotalSeconds:0.0} s)."
+            : $"Done in {total.Elapsed.TotalSeconds:0.0} s; changed: {string.Join(", ", changed)}.");
+        await output.WriteLineAsync($"The site: https://{context.Settings.Domain}{context.Settings.BasePath}/ (release {ReleaseStore.NameOf(context.Releases.LiveRelease)})");
+        await output.WriteLineAsync($"Next: create the first user with  sudo -u {Layout.ServiceUser} STUFF_ENV_FILE={context.Layout.EnvFile} {context.Layout.Executable} createsuperuser");
+        return 0;
+    }
+
+    /// <summary>Runs steps in order, each checked, applied when needed and checked again; the names of those that changed something.</summary>
+    public static async Task<List<string>> RunStepsAsync(SetupContext context, IReadOnlyList<Step> steps, TextWriter output, CancellationToken cancellationToken)
+    {
         var changed = new List<string>();
         for (var i = 0; i < steps.Count; i++)
         {
@@ -115,14 +129,7 @@ public static class SetupCommand
                     "Nothing that was already working was removed. Fix the cause and run the same command again; finished steps will report ok.");
             }
         }
-
-        await output.WriteLineAsync();
-        await output.WriteLineAsync(changed.Count == 0
-            ? $"Nothing to change: everything was already in place ({total.Elapsed.TotalSeconds:0.0} s)."
-            : $"Done in {total.Elapsed.TotalSeconds:0.0} s; changed: {string.Join(", ", changed)}.");
-        await output.WriteLineAsync($"The site: https://{context.Settings.Domain}{context.Settings.BasePath}/");
-        await output.WriteLineAsync($"Next: create the first user with  sudo -u {Layout.ServiceUser} STUFF_ENV_FILE={context.Layout.EnvFile} {context.Layout.Executable} createsuperuser");
-        return 0;
+        return changed;
     }
 
     /// <summary>On a terminal, a turning mark and the seconds so far while a step works (package installs take minutes).</summary>

@@ -37,6 +37,7 @@ public static class StuffCommandLine
         root.Subcommands.Add(RestoreCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(SetupCommand.Create());
+        root.Subcommands.Add(RollbackCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(SuperviseCommand.Create());
         return root;

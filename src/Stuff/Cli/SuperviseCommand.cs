@@ -10,9 +10,10 @@ public static class SuperviseCommand
     {
         var pidFile = new Option<string>("--pid-file") { Description = "Where to write the supervisor's pid.", Required = true, HelpName = "FILE" };
         var logFile = new Option<string>("--log-file") { Description = "Where the app's output goes (appended).", Required = true, HelpName = "FILE" };
-        var command = new Command("supervise", "Run the site and restart it when it fails, for hosts without systemd (setup starts this).") { pidFile, logFile };
+        var urls = new Option<string?>("--urls") { Description = "Addresses the site listens on, passed to `stuff serve`.", HelpName = "URLS" };
+        var command = new Command("supervise", "Run the site and restart it when it fails, for hosts without systemd (setup starts this).") { pidFile, logFile, urls };
         command.SetAction(StuffCommandLine.Guard((parse, cancellationToken) =>
-            Supervisor.RunAsync(parse.GetRequiredValue(pidFile), parse.GetRequiredValue(logFile), cancellationToken)));
+            Supervisor.RunAsync(parse.GetRequiredValue(pidFile), parse.GetRequiredValue(logFile), parse.GetValue(urls), cancellationToken)));
         return command;
     }
 }

@@ -10,11 +10,13 @@ namespace Stuff.Doctor;
 /// </summary>
 public sealed class DoctorContext
 {
-    public DoctorContext(IShell shell, HostFacts facts, string envFilePath, bool isRoot)
+    public DoctorContext(IShell shell, HostFacts facts, string envFilePath, bool isRoot, ReleaseStore? releases = null)
     {
         Shell = shell;
         Facts = facts;
         Layout = new Layout(facts.Family, facts.PostgresVersion);
+        Releases = releases ?? Layout.Releases;
+        LivePort = Releases.LivePort ?? ReleaseStore.SlotPorts[0];
         EnvFilePath = envFilePath;
         IsRoot = isRoot;
         try
@@ -65,9 +67,14 @@ public sealed class DoctorContext
 
     public string? Value(string key) => Env?.GetValueOrDefault(key) is { Length: > 0 } value ? value : null;
 
-    /// <summary>Where Kestrel listens, from the env file (setup writes 127.0.0.1:5080).</summary>
-    public Uri AppAddress =>
-        Uri.TryCreate(Value("Kestrel:Endpoints:Http:Url"), UriKind.Absolute, out var url) ? url : new Uri("http://127.0.0.1:5080");
+    /// <summary>The releases on disk (another root only in tests).</summary>
+    public ReleaseStore Releases { get; }
+
+    /// <summary>The port of the live release's slot, where Apache should send traffic.</summary>
+    public int LivePort { get; }
+
+    /// <summary>Where the live release listens.</summary>
+    public Uri AppAddress => new($"http://127.0.0.1:{LivePort}");
 
     /// <summary>The app's own URL for a path under its base path, on loopback.</summary>
     public string AppUrl(string path) => $"{AppAddress.Scheme}://{AppAddress.Authority}{Options.NormalizedBasePath}{path}";
@@ -87,14 +94,14 @@ public sealed class DoctorContext
         $"sudo -u {Layout.ServiceUser} STUFF_ENV_FILE={EnvFilePath} {Layout.Executable} {args}";
 
     public string StartApp => Facts.HasSystemd
-        ? "sudo systemctl start stuff"
-        : $"sudo setsid -f runuser -u {Layout.ServiceUser} -- env STUFF_ENV_FILE={EnvFilePath} {Layout.Executable} supervise --pid-file {Layout.PidFile} --log-file {Layout.LogFile}";
+        ? $"sudo systemctl start {Layout.Unit(LivePort)}"
+        : $"sudo setsid -f runuser -u {Layout.ServiceUser} -- {string.Join(' ', Supervisor.Command(Layout, Releases, LivePort)).Replace(Layout.EnvFile, EnvFilePath, StringComparison.Ordinal)}";
 
     /// <summary>Restarts the app so that it reads its settings again.</summary>
     public string RestartApp => Facts.HasSystemd
-        ? "sudo systemctl restart stuff"
+        ? $"sudo systemctl restart {Layout.Unit(LivePort)}"
         // The supervisor starts `stuff serve` again two seconds after it ends.
-        : $"sudo pkill -TERM -P \"$(cat {Layout.PidFile})\"";
+        : $"sudo pkill -TERM -P \"$(cat {Layout.PidFile(LivePort)})\"";
 
     public string ReloadApache => Facts.HasSystemd
         ? $"sudo systemctl reload {Layout.ApacheService}"

@@ -17,35 +17,38 @@ public sealed class ServiceCheck : DoctorCheck
 
     private static async Task<IReadOnlyList<Finding>> SystemdAsync(DoctorContext context, CancellationToken cancellationToken)
     {
-        var show = await context.Shell.RunAsync("systemctl", ["show", "stuff", "-p", "LoadState", "-p", "ActiveState", "-p", "SubState", "-p", "NRestarts", "-p", "ExecMainStatus"], cancellationToken);
+        var unit = Layout.Unit(context.LivePort);
+        var show = await context.Shell.RunAsync("systemctl", ["show", unit, "-p", "LoadState", "-p", "ActiveState", "-p", "SubState", "-p", "NRestarts", "-p", "ExecMainStatus"], cancellationToken);
         var state = ServiceFacts.ParseShow(show.Output);
-        var journal = await context.Shell.TryRunAsync("journalctl", ["-u", "stuff", "-n", LogLines.ToString(CultureInfo.InvariantCulture), "--no-pager", "-o", "short-iso"], cancellationToken);
+        var journal = await context.Shell.TryRunAsync("journalctl", ["-u", unit, "-n", LogLines.ToString(CultureInfo.InvariantCulture), "--no-pager", "-o", "short-iso"], cancellationToken);
         var log = journal?.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? [];
         var verdict = ServiceFacts.Judge(state);
         context.ServiceRunning = verdict is null;
         if (state.GetValueOrDefault("LoadState") == "not-found")
         {
-            return [Finding.Failed(Id, Name, "systemd has no unit named stuff", "setup never installed the service, or its unit file was removed",
+            return [Finding.Failed(Id, Name, $"systemd has no unit named {unit}", "setup never installed the service, or its unit file was removed",
                 $"run setup again: sudo {context.Layout.Executable} setup --domain {context.Domain} (with your --tls options)")];
         }
         if (verdict is null)
-            return [Finding.Ok(Id, Name, $"stuff.service is {state.GetValueOrDefault("ActiveState")} ({state.GetValueOrDefault("SubState")}), {state.GetValueOrDefault("NRestarts", "0")} restart(s)")];
+            return [Finding.Ok(Id, Name, $"{unit}.service is {state.GetValueOrDefault("ActiveState")} ({state.GetValueOrDefault("SubState")}), {state.GetValueOrDefault("NRestarts", "0")} restart(s)")];
         var crashLoop = state.GetValueOrDefault("SubState") == "auto-restart" || ServiceFacts.Restarts(state) >= 3;
         return [Finding.Failed(Id, Name, verdict,
             crashLoop ? "the app exits soon after it starts and systemd keeps restarting it; its log says why" : "the app is not running; its log says why it stopped",
-            $"read the reason below (more: journalctl -u stuff -n 50), fix it, then: {(crashLoop ? "sudo systemctl restart stuff" : context.StartApp)}")
+            $"read the reason below (more: journalctl -u {unit} -n 50), fix it, then: {(crashLoop ? context.RestartApp : context.StartApp)}")
             with { Details = log }];
     }
 
     private static Task<IReadOnlyList<Finding>> SupervisedAsync(DoctorContext context)
     {
         var layout = context.Layout;
-        var log = LogTail.Read(layout.LogFile, 200);
-        var running = Supervisor.RunningPid(layout.PidFile);
+        var logFile = layout.LogFile(context.LivePort);
+        var pidFile = layout.PidFile(context.LivePort);
+        var log = LogTail.Read(logFile, 200);
+        var running = Supervisor.RunningPid(pidFile);
         context.ServiceRunning = running is not null;
         if (running is null)
         {
-            return Task.FromResult<IReadOnlyList<Finding>>([Finding.Failed(Id, Name, $"not running (no live process in {layout.PidFile})",
+            return Task.FromResult<IReadOnlyList<Finding>>([Finding.Failed(Id, Name, $"not running (no live process in {pidFile})",
                 "the app's supervisor is not running (this host has no systemd, so nothing starts it at boot)",
                 context.StartApp) with { Details = log.TakeLast(LogLines).ToList() }]);
         }
@@ -55,10 +58,10 @@ public sealed class ServiceCheck : DoctorCheck
             context.ServiceRunning = false;
             return Task.FromResult<IReadOnlyList<Finding>>([Finding.Failed(Id, Name, $"crash-looping: stuff serve failed {failures} times in a row without starting",
                 "the app exits soon after it starts and the supervisor keeps restarting it; its log says why",
-                $"read the reason below (more: tail -n 50 {layout.LogFile}), fix it; the supervisor (pid {running}) starts it again by itself")
+                $"read the reason below (more: tail -n 50 {logFile}), fix it; the supervisor (pid {running}) starts it again by itself")
                 with { Details = log.Where(l => !l.Contains("supervise:", StringComparison.Ordinal)).TakeLast(LogLines).ToList() }]);
         }
-        return Task.FromResult<IReadOnlyList<Finding>>([Finding.Ok(Id, Name, $"supervised (pid {running}, {layout.PidFile})")]);
+        return Task.FromResult<IReadOnlyList<Finding>>([Finding.Ok(Id, Name, $"supervised (pid {running}, {pidFile})")]);
     }
 
 }
@@ -138,7 +141,7 @@ public sealed class AppCheck : DoctorCheck
             return [Finding.Failed(Id, Name, $"nothing listens on {context.AppAddress.Authority}",
                 context.ServiceRunning == false
                     ? "the app is not running (see App service)"
-                    : $"the app runs but listens elsewhere: Kestrel__Endpoints__Http__Url in {context.EnvFilePath} and the address it was started with differ",
+                    : $"the app runs but does not listen on its slot's port {context.LivePort}: a Kestrel endpoint or urls setting in {context.EnvFilePath} overrides the address setup starts it with",
                 context.ServiceRunning == false ? context.StartApp : $"restart the app so it reads its settings again: {context.RestartApp}")];
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)

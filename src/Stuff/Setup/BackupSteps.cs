@@ -3,22 +3,26 @@ using Stuff.Backups;
 namespace Stuff.Setup;
 
 /// <summary>
-/// Before migrations change a database that already holds data (an upgrade), a backup is
-/// taken, so the upgrade can always be undone with `stuff restore`.
+/// Before a new release goes live, or migrations change a database that already holds data, a
+/// backup is taken, so the upgrade can always be undone with `stuff restore` (or `stuff rollback
+/// --restore-backup`).
 /// </summary>
 public sealed class BackupBeforeMigrationsStep : Step
 {
-    public override string Name => "Backup before migrations";
+    public override string Name => "Backup before the upgrade";
 
     public override IEnumerable<string> Describe(SetupContext context) =>
-        [InstalledApp.Describe(context, "backup") + "   (only when migrations are pending on a database that has data)"];
+        [InstalledApp.Describe(context, "backup") + "   (when a new release replaces the live one, or migrations are pending on a database that has data)"];
 
     public override async Task<string?> CheckAsync(SetupContext context, CancellationToken cancellationToken)
     {
+        if (BackupScheduleStep.NewestAge(context.Layout) < TimeSpan.FromMinutes(10)) return null;
+        if (context.Releases.LiveRelease is { } live && context.Release is { } release && live != release)
+            return $"release {ReleaseStore.NameOf(release)} is about to replace {ReleaseStore.NameOf(live)}";
         var list = await InstalledApp.RunAsync(context, cancellationToken, "migrate", "--list");
-        var upgrade = list.Ok && list.Output.Contains("[X]", StringComparison.Ordinal) && list.Output.Contains("[ ]", StringComparison.Ordinal);
-        if (!upgrade) return null;
-        return BackupScheduleStep.NewestAge(context.Layout) < TimeSpan.FromMinutes(10) ? null : "migrations are about to change a database that has data";
+        var migrations = MigrationList.Parse(list.Output);
+        var upgrade = list.Ok && migrations.Applied.Count > 0 && migrations.Known.Except(migrations.Applied).Any();
+        return upgrade ? "migrations are about to change a database that has data" : null;
     }
 
     public override async Task ApplyAsync(SetupContext context, CancellationToken cancellationToken) => await BackupScheduleStep.BackupNowAsync(context, cancellationToken);

@@ -47,8 +47,7 @@ public static class Secrets
             STUFF_DOMAIN={context.Settings.Domain}
             STUFF_BASE_PATH={context.Settings.BasePath}
             STUFF_DATA_DIR={layout.DataDirectory}
-            # Kestrel listens on loopback only; Apache is the front door.
-            Kestrel__Endpoints__Http__Url=http://127.0.0.1:{context.Settings.AppPort}
+            # Each instance listens on loopback only, on its slot's port (stuff serve --urls); Apache is the front door.
             AllowedHosts={hosts}
 
             """;
@@ -155,14 +154,14 @@ public sealed class PgHbaStep : Step
     }
 }
 
-/// <summary>Runs a `stuff` command as the service user with the installed settings.</summary>
+/// <summary>Runs a `stuff` command of the release being installed as the service user, with the installed settings.</summary>
 public static class InstalledApp
 {
     public static Task<ShellResult> RunAsync(SetupContext context, CancellationToken cancellationToken, params string[] args) =>
-        context.Shell.RunAsync("runuser", ["-u", Layout.ServiceUser, "--", "env", $"STUFF_ENV_FILE={context.Layout.EnvFile}", context.Layout.Executable, .. args], cancellationToken);
+        context.Shell.RunAsync("runuser", ["-u", Layout.ServiceUser, "--", "env", $"STUFF_ENV_FILE={context.Layout.EnvFile}", context.ReleaseExecutable, .. args], cancellationToken);
 
     public static string Describe(SetupContext context, string args) =>
-        $"run as {Layout.ServiceUser}: STUFF_ENV_FILE={context.Layout.EnvFile} {context.Layout.Executable} {args}";
+        $"run as {Layout.ServiceUser}: STUFF_ENV_FILE={context.Layout.EnvFile} {context.ReleaseExecutable} {args}";
 }
 
 public sealed class MigrateStep : Step
@@ -193,13 +192,18 @@ public sealed class CollectStaticStep : Step
 
     public override async Task<string?> CheckAsync(SetupContext context, CancellationToken cancellationToken)
     {
-        var result = await context.Shell.RunAsync(context.Layout.Executable, ["collectstatic", "--check", "--output", context.Layout.StaticRoot], cancellationToken);
+        var result = await context.Shell.RunAsync(context.ReleaseExecutable, ["collectstatic", "--check", "--output", context.Layout.StaticRoot], cancellationToken);
         return result.Ok ? null : result.Output.Trim();
     }
 
-    public override async Task ApplyAsync(SetupContext context, CancellationToken cancellationToken)
+    // Files of the live release stay beside the new ones: its pages keep working until it stops.
+    public override Task ApplyAsync(SetupContext context, CancellationToken cancellationToken) =>
+        CollectAsync(context, context.ReleaseExecutable, cancellationToken);
+
+    /// <summary>Copies a release's static files where Apache serves them.</summary>
+    public static async Task CollectAsync(SetupContext context, string executable, CancellationToken cancellationToken)
     {
-        await context.Shell.MustAsync(context.Layout.Executable, ["collectstatic", "--output", context.Layout.StaticRoot], cancellationToken);
+        await context.Shell.MustAsync(executable, ["collectstatic", "--output", context.Layout.StaticRoot], cancellationToken);
         await context.Shell.MustAsync("chown", ["-R", $"root:{Layout.DeployGroup}", context.Layout.StaticRoot], cancellationToken);
         await context.Shell.MustAsync("chmod", ["-R", "u=rwX,g=rwX,o=rX", context.Layout.StaticRoot], cancellationToken);
     }

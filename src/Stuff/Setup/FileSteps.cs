@@ -92,10 +92,11 @@ public sealed class DirectoriesStep : Step
         const UnixFileMode rwxrwsr_x = (UnixFileMode)0b010_111_111_101;
         const UnixFileMode rwxr_x___ = (UnixFileMode)0b111_101_000;
         const UnixFileMode rwx______ = (UnixFileMode)0b111_000_000;
-        // Deployers (group webadmin) may replace the release and the static files; the service
-        // user may write only its state and its log.
+        // Deployers (group webadmin) may add releases and static files; the service user may
+        // write only its state and its log.
         yield return (layout.AppRoot, "root", Layout.DeployGroup, rwxr_xr_x);
-        yield return (layout.BinDirectory, "root", Layout.DeployGroup, rwxrwsr_x);
+        yield return (layout.Releases.ReleasesDirectory, "root", Layout.DeployGroup, rwxrwsr_x);
+        yield return (layout.Releases.SlotsDirectory, "root", Layout.DeployGroup, rwxr_xr_x);
         yield return (layout.StaticRoot, "root", Layout.DeployGroup, rwxrwsr_x);
         yield return (layout.ConfigDirectory, "root", Layout.ServiceUser, rwxr_x___);
         yield return (layout.DataDirectory, Layout.ServiceUser, Layout.ServiceUser, rwx______);

@@ -22,6 +22,7 @@ public static class Plan
         new BackupScheduleStep(),
         new ServiceStep(),
         new ApacheSiteStep(),
+        new RetireStep(),
         new VerifyStep(),
     ];
 }

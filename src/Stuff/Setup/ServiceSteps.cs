@@ -4,14 +4,19 @@ namespace Stuff.Setup;
 
 public static class Templates
 {
-    /// <summary>The systemd unit: the analogue of mod_wsgi's daemon mode, hardened.</summary>
+    /// <summary>
+    /// The systemd unit: the analogue of mod_wsgi's daemon mode, hardened. A template: stuff@5080
+    /// runs the release slot 5080 names on that port, so a new release starts beside the live one.
+    /// </summary>
     public static FileSpec Unit(SetupContext context)
     {
         var layout = context.Layout;
+        var slot = Path.Combine(context.Releases.SlotsDirectory, "%i");
         var content = $"""
             # Stuff, written by `stuff setup`. Re-running setup rewrites this file.
+            # One instance per slot: stuff@5080, stuff@5081; {context.Releases.SlotsDirectory}/PORT names its release.
             [Unit]
-            Description=Stuff web site
+            Description=Stuff web site on port %i
             After=network-online.target postgresql.service
             Wants=network-online.target
 
@@ -20,8 +25,8 @@ public static class Templates
             Type=notify
             User={Layout.ServiceUser}
             Group={Layout.ServiceUser}
-            ExecStart={layout.Executable} serve
-            WorkingDirectory={layout.BinDirectory}
+            ExecStart={ReleaseStore.ExecutableOf(slot)} serve --urls http://127.0.0.1:%i
+            WorkingDirectory={ReleaseStore.BinOf(slot)}
             # Settings and secrets; the app reads the file itself and refuses it if others can read it.
             Environment=STUFF_ENV_FILE={layout.EnvFile}
             # Keys and the embedded database; systemd creates it owned by the service user.
@@ -58,7 +63,7 @@ public static class Templates
         var layout = context.Layout;
         var settings = context.Settings;
         var basePath = settings.BasePath;
-        var target = $"http://127.0.0.1:{settings.AppPort}{basePath}/";
+        var target = $"http://127.0.0.1:{context.LivePort}{basePath}/";
         var logs = context.Facts.Family == Family.Debian ? "${APACHE_LOG_DIR}" : "logs";
         const string fingerprinted = @"\.[a-z0-9]{10}\.[a-z0-9]+$";
         var slashRedirect = basePath.Length > 0
@@ -112,7 +117,8 @@ public static class Templates
                     </FilesMatch>
                 </Directory>
             {slashRedirect}
-                # The app, on loopback; it trusts these forwarded headers from loopback only.
+                # The app, on loopback (the live release's slot; setup switches it with a graceful
+                # reload); it trusts these forwarded headers from loopback only.
                 ProxyPreserveHost On
                 RequestHeader set X-Forwarded-Proto "https"
                 ProxyPass {basePath}/ {target} retry=0
@@ -125,89 +131,118 @@ public static class Templates
 }
 
 /// <summary>
-/// The app as a service: a systemd unit where systemd runs, otherwise `stuff supervise` (a small
-/// restarting supervisor with a pid file). Started or restarted when needed, then waited on until
-/// /readyz answers.
+/// The release as a service, started beside the live one: a systemd unit per slot where systemd
+/// runs, otherwise `stuff supervise`. The release starts on the idle slot's port and must answer
+/// /readyz before it goes live; if it never does, it is stopped and the live one keeps serving.
+/// Apache is switched to it by the next step, and the old one stopped after that.
 /// </summary>
 public sealed class ServiceStep : Step
 {
+    private static readonly TimeSpan ReadyWithin = TimeSpan.FromSeconds(60);
+
     public override string Name => "App service";
 
     public override IEnumerable<string> Describe(SetupContext context)
     {
-        var layout = context.Layout;
-        if (context.Facts.HasSystemd)
-            return [.. Templates.Unit(context).Describe(), "run systemctl daemon-reload", "run systemctl enable stuff", "run systemctl restart stuff   (when the release, settings or unit changed, or it is not running)", $"wait for {context.AppUrl}/readyz"];
+        var idle = context.Releases.IdlePort;
+        var slot = context.Releases.SlotPath(idle);
+        IEnumerable<string> start = context.Facts.HasSystemd
+            ? [.. Templates.Unit(context).Describe(), "run systemctl daemon-reload", $"run systemctl start {Layout.Unit(idle)}"]
+            : ["(no systemd here: each slot runs under `stuff supervise`, which restarts it when it fails)",
+               $"run setsid -f runuser -u {Layout.ServiceUser} -- {string.Join(' ', Supervisor.Command(context.Layout, context.Releases, idle))}"];
         return [
-            "(no systemd here: the app runs under `stuff supervise`, which restarts it when it fails)",
-            $"run setsid -f runuser -u {Layout.ServiceUser} -- {layout.Executable} supervise --pid-file {layout.PidFile} --log-file {layout.LogFile}   (STUFF_ENV_FILE={layout.EnvFile})",
-            $"stop: kill -TERM $(cat {layout.PidFile})   (when the release or settings changed)",
-            $"wait for {context.AppUrl}/readyz",
+            $"(when the release or settings changed, or nothing serves: the release starts on the idle slot, port {idle})",
+            $"link {slot} -> the release",
+            .. start,
+            $"wait up to {ReadyWithin.TotalSeconds:0} s for {context.AppUrl(idle)}/readyz   (never ready: stop it, show its log, keep the live release)",
+            $"link {context.Releases.Current} -> {slot}",
+            .. context.Facts.HasSystemd ? new[] { $"run systemctl enable {Layout.Unit(idle)}" } : [],
         ];
     }
 
     public override async Task<string?> CheckAsync(SetupContext context, CancellationToken cancellationToken)
     {
         if (context.Facts.HasSystemd && Templates.Unit(context).Difference() is { } unit) return unit;
-        if (!await IsRunningAsync(context, cancellationToken)) return "the app is not running";
-        if (context.AppRestartNeeded) return "the release or settings changed";
-        return await IsReadyAsync(context, cancellationToken) ? null : "the app is running but not ready";
+        var store = context.Releases;
+        if (store.LivePort is not { } live) return "no release is live yet";
+        if (context.Release is { } release && store.ReleaseIn(live) != release)
+            return $"release {ReleaseStore.NameOf(release)} is not live yet (live: {ReleaseStore.NameOf(store.ReleaseIn(live))})";
+        if (!await context.Instances.IsRunningAsync(live, cancellationToken)) return "the app is not running";
+        if (context.AppRestartNeeded) return "the settings changed";
+        return await AppInstances.IsReadyAsync(context.AppUrl(live), cancellationToken) ? null : "the app is running but not ready";
     }
 
     public override async Task ApplyAsync(SetupContext context, CancellationToken cancellationToken)
     {
+        var store = context.Releases;
+        var instances = context.Instances;
+        var release = context.Release ?? store.LiveRelease
+            ?? throw new StepFailedException("there is no release to start; run setup from the published release.");
+        var idle = store.IdlePort;
+        if (store.LivePort is null) await instances.StopLegacyAsync(cancellationToken);
+        // Whatever is left on the idle slot (a release that never became ready) makes way.
+        await instances.StopAsync(idle, cancellationToken);
         if (context.Facts.HasSystemd)
         {
             var unit = Templates.Unit(context);
             if (unit.Difference() is not null) await unit.WriteAsync(context.Shell, cancellationToken);
             await context.Shell.MustAsync("systemctl", ["daemon-reload"], cancellationToken);
-            await context.Shell.MustAsync("systemctl", ["enable", "stuff"], cancellationToken);
-            await context.Shell.MustAsync("systemctl", ["restart", "stuff"], cancellationToken);
         }
-        else
+
+        store.Point(idle, release);
+        await instances.StartAsync(idle, cancellationToken);
+        if (!await AppInstances.WaitUntilReadyAsync(context.AppUrl(idle), ReadyWithin, cancellationToken))
         {
-            await Supervisor.StopAsync(context.Layout.PidFile, cancellationToken);
-            await Supervisor.StartAsync(context, cancellationToken);
+            var log = await instances.LogTailAsync(idle, 20, cancellationToken);
+            await instances.StopAsync(idle, cancellationToken);
+            // The files the new release copied over the unversioned names go back to the live release's.
+            if (store.LiveRelease is { } serving) await CollectStaticStep.CollectAsync(context, ReleaseStore.ExecutableOf(serving), cancellationToken);
+            var live = store.LivePort is { } port ? $"the live release {ReleaseStore.NameOf(store.ReleaseIn(port))} keeps serving on port {port}" : "nothing was serving before";
+            throw new StepFailedException(
+                $"release {ReleaseStore.NameOf(release)} did not become ready at {context.AppUrl(idle)}/readyz within {ReadyWithin.TotalSeconds:0} s and was stopped; {live}. Its last log lines:{Environment.NewLine}{log}");
         }
-        await WaitUntilReadyAsync(context, cancellationToken);
+        store.MakeLive(idle);
+        await instances.EnableOnlyAsync(idle, cancellationToken);
         context.AppRestartNeeded = false;
     }
+}
 
-    private static async Task<bool> IsRunningAsync(SetupContext context, CancellationToken cancellationToken) =>
-        context.Facts.HasSystemd
-            ? (await context.Shell.RunAsync("systemctl", ["is-active", "--quiet", "stuff"], cancellationToken)).Ok
-            : Supervisor.RunningPid(context.Layout.PidFile) is not null;
+/// <summary>
+/// After Apache sends traffic to the new release: the old one is stopped once Apache's old
+/// workers let go of it (in-flight requests finish), and releases beyond the newest few are deleted.
+/// </summary>
+public sealed class RetireStep : Step
+{
+    private static readonly TimeSpan DrainAtMost = TimeSpan.FromSeconds(30);
 
-    public static async Task<bool> IsReadyAsync(SetupContext context, CancellationToken cancellationToken)
+    public override string Name => "Previous release stopped";
+
+    public override IEnumerable<string> Describe(SetupContext context) =>
+    [
+        $"wait until nothing is connected to the old slot's port (at most {DrainAtMost.TotalSeconds:0} s), then stop it   (SIGTERM: in-flight requests finish)",
+        $"delete releases in {context.Releases.ReleasesDirectory} beyond the newest {ReleaseStore.Keep}, never one a slot names",
+    ];
+
+    public override async Task<string?> CheckAsync(SetupContext context, CancellationToken cancellationToken)
     {
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        try
-        {
-            using var response = await client.GetAsync(context.AppUrl + "/readyz", cancellationToken);
-            return response.StatusCode == HttpStatusCode.OK;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
+        var store = context.Releases;
+        foreach (var port in ReleaseStore.SlotPorts.Where(p => p != store.LivePort))
+            if (await context.Instances.IsRunningAsync(port, cancellationToken))
+                return $"release {ReleaseStore.NameOf(store.ReleaseIn(port))} still runs on port {port}";
+        var surplus = store.Surplus();
+        return surplus.Count == 0 ? null : $"{surplus.Count} release(s) older than the newest {ReleaseStore.Keep}";
     }
 
-    private static async Task WaitUntilReadyAsync(SetupContext context, CancellationToken cancellationToken)
+    public override async Task ApplyAsync(SetupContext context, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        var store = context.Releases;
+        foreach (var port in ReleaseStore.SlotPorts.Where(p => p != store.LivePort))
         {
-            if (await IsReadyAsync(context, cancellationToken)) return;
-            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            if (!await context.Instances.IsRunningAsync(port, cancellationToken)) continue;
+            await AppInstances.DrainAsync(port, DrainAtMost, cancellationToken);
+            await context.Instances.StopAsync(port, cancellationToken);
         }
-        var log = context.Facts.HasSystemd
-            ? (await context.Shell.RunAsync("journalctl", ["-u", "stuff", "-n", "20", "--no-pager"], cancellationToken)).Output
-            : File.Exists(context.Layout.LogFile) ? string.Join(Environment.NewLine, File.ReadLines(context.Layout.LogFile).TakeLast(20)) : "(no log yet)";
-        throw new StepFailedException($"the app did not become ready at {context.AppUrl}/readyz within 60 s. Its last log lines:{Environment.NewLine}{log}");
+        store.Prune();
     }
 }
 

@@ -9,12 +9,12 @@ public sealed record SetupSettings(
     TlsMode Tls,
     string? CertificateFile,
     string? KeyFile,
-    string SourceDirectory,
-    int AppPort = 5080);
+    string SourceDirectory);
 
 /// <summary>
-/// Where everything goes on the server. The executable lives under /opt/stuff/bin, which
-/// SELinux labels bin_t, so systemd may run it; static files live under /var/www, which is
+/// Where everything goes on the server. Releases live under /opt/stuff/releases/*/bin, which
+/// SELinux labels bin_t, so systemd may run them, and /opt/stuff/bin is the live one (see
+/// <see cref="ReleaseStore"/>); static files live under /var/www, which is
 /// httpd_sys_content_t, so Apache may read them; state lives in /var/lib/stuff.
 /// </summary>
 public sealed record Layout(Family Family, int PostgresVersion)
@@ -32,10 +32,19 @@ public sealed record Layout(Family Family, int PostgresVersion)
     public string DataDirectory => "/var/lib/stuff";
     public string LogDirectory => "/var/log/stuff";
     public string BackupDirectory => "/var/backups/stuff";
-    public string LogFile => "/var/log/stuff/stuff.log";
     public string RunDirectory => "/run/stuff";
-    public string PidFile => "/run/stuff/stuff.pid";
-    public string UnitFile => "/etc/systemd/system/stuff.service";
+
+    /// <summary>The instance on a slot's port: its systemd unit, or its supervisor's pid and log files.</summary>
+    public static string Unit(int port) => $"stuff@{port}";
+    public string PidFile(int port) => $"/run/stuff/stuff-{port}.pid";
+    public string LogFile(int port) => $"/var/log/stuff/stuff-{port}.log";
+    public string UnitFile => "/etc/systemd/system/stuff@.service";
+
+    /// <summary>What the layout before releases ran: one unit or supervisor, on port 5080.</summary>
+    public string LegacyUnitFile => "/etc/systemd/system/stuff.service";
+    public string LegacyPidFile => "/run/stuff/stuff.pid";
+
+    public ReleaseStore Releases => new(AppRoot);
 
     public string ApacheService => Family == Family.Debian ? "apache2" : "httpd";
     public string ApacheCtl => Family == Family.Debian ? "apache2ctl" : "apachectl";

@@ -34,31 +34,37 @@ public static class Supervisor
             throw new StepFailedException($"the app (supervisor pid {pid}) did not stop within 40 s of SIGTERM.");
     }
 
-    /// <summary>Starts the supervisor detached, as the service user, logging to the log file.</summary>
-    public static Task StartAsync(SetupContext context, CancellationToken cancellationToken) =>
-        StartAsync(context.Shell, context.Layout, cancellationToken);
-
-    public static async Task StartAsync(IShell shell, Layout layout, CancellationToken cancellationToken)
+    /// <summary>Starts the supervisor of a slot detached, as the service user, with the slot's release, port, pid file and log.</summary>
+    public static async Task StartAsync(IShell shell, Layout layout, ReleaseStore store, int port, CancellationToken cancellationToken)
     {
         // The detached process must not hold setup's output pipes open, or setup would wait for it
         // forever; the arguments go to sh as "$@", never into the script text.
         await shell.MustAsync("sh",
             ["-c", "exec setsid -f \"$@\" </dev/null >/dev/null 2>&1", "sh",
-             "runuser", "-u", Layout.ServiceUser, "--", "env", $"STUFF_ENV_FILE={layout.EnvFile}",
-             layout.Executable, "supervise", "--pid-file", layout.PidFile, "--log-file", layout.LogFile], cancellationToken);
+             "runuser", "-u", Layout.ServiceUser, "--", .. Command(layout, store, port)], cancellationToken);
     }
 
+    /// <summary>The supervisor's command line for a slot, as the service user runs it.</summary>
+    public static string[] Command(Layout layout, ReleaseStore store, int port) =>
+    [
+        "env", $"STUFF_ENV_FILE={layout.EnvFile}",
+        ReleaseStore.ExecutableOf(store.SlotPath(port)), "supervise",
+        "--pid-file", layout.PidFile(port), "--log-file", layout.LogFile(port), "--urls", $"http://127.0.0.1:{port}",
+    ];
+
     /// <summary>The supervise command's loop.</summary>
-    public static async Task<int> RunAsync(string pidFile, string logFile, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string pidFile, string logFile, string? urls, CancellationToken cancellationToken)
     {
         await File.WriteAllTextAsync(pidFile, Environment.ProcessId + "\n", cancellationToken);
         await using var log = new StreamWriter(new FileStream(logFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
         var stopping = false;
+        using var stop = new CancellationTokenSource();
         Process? child = null;
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
         {
             signal.Cancel = true;
             stopping = true;
+            stop.Cancel();
             if (child is { HasExited: false }) Terminate(child.Id);
         });
 
@@ -67,7 +73,7 @@ public static class Supervisor
         {
             while (!stopping)
             {
-                var info = new ProcessStartInfo(Environment.ProcessPath!, ["serve"])
+                var info = new ProcessStartInfo(Environment.ProcessPath!, urls is null ? ["serve"] : ["serve", "--urls", urls])
                 {
                     RedirectStandardOutput = true,
                     RedirectStandardError = true,
@@ -85,7 +91,14 @@ public static class Supervisor
                 failures.Enqueue(DateTime.UtcNow);
                 while (failures.Count > 0 && failures.Peek() < DateTime.UtcNow.AddMinutes(-1)) failures.Dequeue();
                 // Like systemd's start limit: a crash loop backs off instead of spinning.
-                await Task.Delay(failures.Count >= 5 ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(2), CancellationToken.None);
+                try
+                {
+                    await Task.Delay(failures.Count >= 5 ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(2), stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // SIGTERM while waiting to restart: stop now.
+                }
             }
         }
         finally

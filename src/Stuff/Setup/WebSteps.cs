@@ -72,30 +72,32 @@ public sealed class SelinuxStep : Step
 
     public static IEnumerable<string[]> Commands(SetupContext context)
     {
-        var port = context.Settings.AppPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        yield return ["semanage", "port", "-a", "-t", "http_port_t", "-p", "tcp", port];
+        foreach (var port in ReleaseStore.SlotPorts)
+            yield return ["semanage", "port", "-a", "-t", "http_port_t", "-p", "tcp", port.ToString(System.Globalization.CultureInfo.InvariantCulture)];
         yield return ["setsebool", "-P", "httpd_graceful_shutdown", "1"];
         foreach (var path in LabelledPaths(context))
             yield return ["restorecon", "-R", path];
     }
 
-    /// <summary>The canonical paths to relabel: symlinks resolved, as semanage and restorecon need.</summary>
+    /// <summary>The canonical paths to relabel: symlinks resolved, as semanage and restorecon need (every release is a real directory under the app root).</summary>
     public static IEnumerable<string> LabelledPaths(SetupContext context) =>
         new[] { context.Layout.AppRoot, context.Layout.StaticRoot, context.Layout.DataDirectory, context.Layout.ConfigDirectory }
             .Select(Canonical);
 
-    public static string Canonical(string path)
+    /// <summary>The path with every symlink on the way resolved, links to links included (like realpath).</summary>
+    public static string Canonical(string path) => Canonical(path, 0);
+
+    private static string Canonical(string path, int depth)
     {
-        var full = Path.GetFullPath(path);
-        var parts = full.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var parts = Path.GetFullPath(path).Split('/', StringSplitOptions.RemoveEmptyEntries);
         var current = "/";
-        foreach (var part in parts)
+        for (var i = 0; i < parts.Length; i++)
         {
-            var next = Path.Combine(current, part);
-            var info = new FileInfo(next);
-            current = info.Exists || Directory.Exists(next)
-                ? (info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? next)
-                : next;
+            var next = Path.Combine(current, parts[i]);
+            // 40 links deep is where the kernel gives up too (ELOOP).
+            if (new FileInfo(next).LinkTarget is { } target && depth < 40)
+                return Canonical(Path.Combine(Path.GetFullPath(target, current), string.Join('/', parts[(i + 1)..])), depth + 1);
+            current = next;
         }
         return current;
     }
@@ -110,7 +112,7 @@ public sealed class SelinuxStep : Step
         var boolean = await context.Shell.RunAsync("getsebool", ["httpd_graceful_shutdown"], cancellationToken);
         if (!SelinuxFacts.BooleanIsOn(boolean.Output, "httpd_graceful_shutdown")) return "httpd_graceful_shutdown is off";
         var ports = await context.Shell.RunAsync("semanage", ["port", "-l", "-C"], cancellationToken);
-        if (!SelinuxFacts.PortIsHttp(ports.Output, context.Settings.AppPort)) return $"port {context.Settings.AppPort} is not labelled http_port_t";
+        if (ReleaseStore.SlotPorts.FirstOrDefault(p => !SelinuxFacts.PortIsHttp(ports.Output, p)) is var port and > 0) return $"port {port} is not labelled http_port_t";
         foreach (var path in LabelledPaths(context))
         {
             var dry = await context.Shell.RunAsync("restorecon", ["-Rn", "-v", path], cancellationToken);

@@ -26,6 +26,43 @@ public abstract class MigrateCommandTests(DatabaseProvider provider) : CliTests(
         Assert.DoesNotContain("[ ] ", after.Output);
         Assert.Contains("Nothing pending.", after.Output);
     }
+
+    [Fact]
+    public async Task Reverts_to_an_earlier_migration_and_applies_it_again()
+    {
+        AssertSucceeded(await Stuff.RunAsync("migrate"));
+        var dumpFile = Path.Combine(DataDirectory, "seed.json");
+        await File.WriteAllTextAsync(dumpFile, """{"format":"stuff-dump","version":1,"stuff":[{"id":5,"junk":"survives the round trip","things":"t","somenum":1}]}""");
+        AssertSucceeded(await Stuff.RunAsync("loaddata", dumpFile));
+
+        var revert = await Stuff.RunAsync("migrate", "--to", "Initial");
+
+        AssertSucceeded(revert);
+        Assert.Contains("Reverting 1 migration(s)", revert.Output);
+        Assert.Contains("_AdminLog", revert.Output);
+        var list = await Stuff.RunAsync("migrate", "--list");
+        Assert.Matches(@"\[X\] \d+_Initial", list.Output);
+        Assert.Matches(@"\[ \] \d+_AdminLog", list.Output);
+
+        AssertSucceeded(await Stuff.RunAsync("migrate"));
+        var dump = await Stuff.RunAsync("dumpdata");
+        Assert.Contains("survives the round trip", dump.Output);
+        Assert.Contains("Nothing to revert", (await Stuff.RunAsync("migrate", "--to", "AdminLog")).Output);
+    }
+
+    [Theory]
+    [InlineData("0", "cannot be reverted: it would drop every table")]
+    [InlineData("NoSuchMigration", "This release has no migration 'NoSuchMigration'")]
+    public async Task Refuses_to_revert_what_it_cannot_and_changes_nothing(string target, string message)
+    {
+        AssertSucceeded(await Stuff.RunAsync("migrate"));
+
+        var result = await Stuff.RunAsync("migrate", "--to", target);
+
+        AssertCleanFailure(result, message);
+        Assert.Contains("Nothing was changed", result.Error);
+        Assert.Contains("Nothing pending.", (await Stuff.RunAsync("migrate", "--list")).Output);
+    }
 }
 
 public sealed class MigrateCommandOnSqliteTests() : MigrateCommandTests(DatabaseProvider.Sqlite);

@@ -8,10 +8,11 @@ namespace Stuff.Tests.Doctor;
 public sealed class SelinuxCheckTests
 {
     private const string Static = "/var/www/stuff";
-    private const string Executable = "/opt/stuff/bin/stuff";
+    // The real path, as the check asks for it: on a machine a deploy test set up, /opt/stuff/bin links to a release.
+    private static readonly string Executable = SelinuxStep.Canonical("/opt/stuff/bin/stuff");
 
     private static DoctorContext Fedora(IShell shell, bool enforcing = true) =>
-        new(shell, new HostFacts(Family.Fedora, "Fedora Linux 41", HasSystemd: true, SelinuxEnforcing: enforcing, 16), "/nonexistent/stuff.env", isRoot: true);
+        new(shell, new HostFacts(Family.Fedora, "Fedora Linux 41", HasSystemd: true, SelinuxEnforcing: enforcing, 16), "/nonexistent/stuff.env", isRoot: true, new ReleaseStore("/nonexistent/opt/stuff"));
 
     private static RecordedShell FreshFedora() => new RecordedShell()
         .Answer("getsebool httpd_can_network_connect httpd_graceful_shutdown httpd_can_network_relay", Fixtures.Read("getsebool-a.grep-httpd.txt"))

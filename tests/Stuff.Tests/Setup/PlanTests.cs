@@ -13,7 +13,9 @@ public sealed class PlanTests
 
     private static SetupContext Context(Family family, bool selinux = false, bool systemd = true, string basePath = "/stuff") =>
         new(new NoShell(), new HostFacts(family, family.ToString(), systemd, selinux, 15),
-            new SetupSettings("example.org", basePath, TlsMode.SelfSigned, null, null, "/tmp/release"));
+            new SetupSettings("example.org", basePath, TlsMode.SelfSigned, null, null, "/tmp/release"),
+            // Nothing installed: not this machine's /opt/stuff, which a deploy test may have set up.
+            new ReleaseStore("/nonexistent/opt/stuff"));
 
     private static string Plan(SetupContext context) =>
         string.Join('\n', Stuff.Setup.Plan.Steps().SelectMany(step => step.Describe(context)));
@@ -97,7 +99,8 @@ public sealed class PlanTests
         Assert.Equal(("/etc/stuff/stuff.env", "root", "stuff", "0640"), (env.Path, env.Owner, env.Group, env.ModeText));
         Assert.Contains("DATABASE_URL=postgres://stuff:", env.Content);
         Assert.Contains("STUFF_BASE_PATH=/stuff", env.Content);
-        Assert.Contains("Kestrel__Endpoints__Http__Url=http://127.0.0.1:5080", env.Content);
+        // Each instance gets its slot's port on its command line; an address here would override it.
+        Assert.DoesNotContain("Kestrel__", env.Content);
         var password = new Uri(env.Content.Split('\n').Single(l => l.StartsWith("DATABASE_URL=", StringComparison.Ordinal))["DATABASE_URL=".Length..]).UserInfo.Split(':')[1];
         Assert.True(password.Length >= 32);
         Assert.DoesNotContain(password, string.Join('\n', env.Describe()));
@@ -112,7 +115,7 @@ public sealed class PlanTests
 
         foreach (var expected in new[]
         {
-            "Type=notify", "User=stuff", "ExecStart=/opt/stuff/bin/stuff serve", "Environment=STUFF_ENV_FILE=/etc/stuff/stuff.env",
+            "Type=notify", "User=stuff", "ExecStart=/nonexistent/opt/stuff/slots/%i/bin/stuff serve --urls http://127.0.0.1:%i", "Environment=STUFF_ENV_FILE=/etc/stuff/stuff.env",
             "StateDirectory=stuff", "Restart=on-failure", "KillSignal=SIGTERM", "TimeoutStopSec=35s", "NoNewPrivileges=yes",
             "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes",
         })
@@ -127,8 +130,9 @@ public sealed class PlanTests
 
         Assert.Equal("stuff", directories["/var/lib/stuff"].Owner);
         Assert.Equal((UnixFileMode)0b111_000_000, directories["/var/lib/stuff"].Mode);
-        Assert.Equal("root", directories["/opt/stuff/bin"].Owner);
-        Assert.Equal("webadmin", directories["/opt/stuff/bin"].Group);
+        Assert.Equal("root", directories["/opt/stuff/releases"].Owner);
+        Assert.Equal("webadmin", directories["/opt/stuff/releases"].Group);
+        Assert.False(directories.ContainsKey("/opt/stuff/bin"), "bin is the link to the live release, not a directory");
         Assert.DoesNotContain(directories.Values, d => d.Mode.HasFlag(UnixFileMode.OtherWrite));
     }
 
@@ -137,7 +141,7 @@ public sealed class PlanTests
     {
         var plan = Plan(Context(Family.Debian, systemd: false));
 
-        Assert.Contains("stuff supervise --pid-file /run/stuff/stuff.pid", plan);
+        Assert.Contains("/nonexistent/opt/stuff/slots/5080/bin/stuff supervise --pid-file /run/stuff/stuff-5080.pid --log-file /var/log/stuff/stuff-5080.log --urls http://127.0.0.1:5080", plan);
         Assert.DoesNotContain("systemctl", plan);
         Assert.Contains("apache2ctl graceful", plan);
     }
@@ -150,6 +154,7 @@ public sealed class PlanTests
         var commands = SelinuxStep.Commands(context).Select(c => string.Join(' ', c)).ToList();
 
         Assert.Contains("semanage port -a -t http_port_t -p tcp 5080", commands);
+        Assert.Contains("semanage port -a -t http_port_t -p tcp 5081", commands);
         Assert.Contains("setsebool -P httpd_graceful_shutdown 1", commands);
         Assert.Contains("restorecon -R /opt/stuff", commands);
         Assert.Contains("restorecon -R /var/www/stuff", commands);
@@ -172,6 +177,15 @@ public sealed class PlanTests
 
             Assert.Equal(real, SelinuxStep.Canonical(Path.Combine(root, "link", "app")));
             Assert.Equal(Path.Combine(real, "missing"), SelinuxStep.Canonical(Path.Combine(root, "link", "app", "missing")));
+
+            // The release layout: bin -> current/bin, current -> slots/5080, slots/5080 -> ../releases/r.
+            var store = new ReleaseStore(Path.Combine(root, "opt"));
+            var release = Path.Combine(store.ReleasesDirectory, "0.1.0-20261201T090000Z");
+            Directory.CreateDirectory(ReleaseStore.BinOf(release));
+            File.WriteAllText(ReleaseStore.ExecutableOf(release), "");
+            store.Point(5080, release);
+            store.MakeLive(5080);
+            Assert.Equal(ReleaseStore.ExecutableOf(release), SelinuxStep.Canonical(Path.Combine(store.Bin, "stuff")));
         }
         finally
         {

@@ -1,0 +1,191 @@
+using Stuff.Setup;
+
+namespace Stuff.Tests.Setup;
+
+/// <summary>Releases, slots and the live link on a real directory tree, as setup and rollback use them.</summary>
+public sealed class ReleaseStoreTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("stuff-releases-").FullName;
+    private readonly ReleaseStore _store;
+
+    public ReleaseStoreTests() => _store = new ReleaseStore(_root);
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string Release(string name)
+    {
+        var path = Path.Combine(_store.ReleasesDirectory, name);
+        Directory.CreateDirectory(ReleaseStore.BinOf(path));
+        File.WriteAllText(ReleaseStore.ExecutableOf(path), name);
+        return path;
+    }
+
+    [Fact]
+    public void Before_anything_went_live_the_first_slot_is_the_idle_one()
+    {
+        Assert.Null(_store.LivePort);
+        Assert.Null(_store.LiveRelease);
+        Assert.Equal(5080, _store.IdlePort);
+        Assert.Null(_store.Previous());
+    }
+
+    [Fact]
+    public void A_release_goes_live_on_its_slot_and_bin_follows_it()
+    {
+        var first = Release("0.1.0-20261201T090000Z");
+        _store.Point(5080, first);
+        _store.MakeLive(5080);
+
+        Assert.Equal(5080, _store.LivePort);
+        Assert.Equal(5081, _store.IdlePort);
+        Assert.Equal(first, _store.LiveRelease);
+        Assert.Equal("0.1.0-20261201T090000Z", File.ReadAllText(Path.Combine(_store.Bin, "stuff")));
+
+        var second = Release("0.2.0-20261201T100000Z");
+        _store.Point(_store.IdlePort, second);
+        Assert.Equal(first, _store.LiveRelease);
+        _store.MakeLive(5081);
+
+        Assert.Equal(second, _store.LiveRelease);
+        Assert.Equal(first, _store.ReleaseIn(5080));
+        Assert.Equal("0.2.0-20261201T100000Z", File.ReadAllText(Path.Combine(_store.Bin, "stuff")));
+        Assert.Equal(first, _store.Previous());
+        // Links are relative, so the tree can be moved or looked at from a rescue system.
+        Assert.Equal("slots/5081", new FileInfo(_store.Current).LinkTarget);
+    }
+
+    [Fact]
+    public void The_previous_release_is_the_newest_one_installed_before_the_live_one()
+    {
+        var oldest = Release("0.1.0-20261101T000000Z");
+        var middle = Release("0.1.0-rc.1-20261115T000000Z");
+        var newest = Release("0.2.0-20261130T000000Z");
+        _store.Point(5080, middle);
+        _store.MakeLive(5080);
+
+        Assert.Equal([oldest, middle, newest], _store.List());
+        Assert.Equal(oldest, _store.Previous());
+        Assert.Equal(new DateTime(2026, 11, 15, 0, 0, 0, DateTimeKind.Utc), ReleaseStore.InstalledAt(middle));
+    }
+
+    [Fact]
+    public void Pruning_keeps_the_newest_five_and_any_release_a_slot_names()
+    {
+        var releases = Enumerable.Range(1, 8).Select(i => Release($"0.1.{i}-202612{i:00}T000000Z")).ToList();
+        _store.Point(5080, releases[0]);
+        _store.Point(5081, releases[7]);
+        _store.MakeLive(5081);
+
+        var deleted = _store.Prune();
+
+        Assert.Equal(releases[1..3], deleted);
+        Assert.Equal([releases[0], .. releases[3..]], _store.List());
+        Assert.Empty(_store.Surplus());
+    }
+
+    [Fact]
+    public void A_bin_directory_from_before_releases_becomes_the_link()
+    {
+        Directory.CreateDirectory(_store.Bin);
+        File.WriteAllText(Path.Combine(_store.Bin, "stuff"), "old layout");
+        var release = Release("0.2.0-20261201T100000Z");
+        _store.Point(5081, release);
+
+        _store.MakeLive(5081);
+
+        Assert.Equal(Path.Combine("current", "bin"), new DirectoryInfo(_store.Bin).LinkTarget);
+        Assert.Equal("0.2.0-20261201T100000Z", File.ReadAllText(Path.Combine(_store.Bin, "stuff")));
+        Assert.False(Directory.Exists(_store.Bin + ".before-releases"));
+    }
+
+    [Fact]
+    public void New_release_names_are_unique_and_carry_the_version()
+    {
+        var at = new DateTime(2026, 12, 1, 9, 15, 0, DateTimeKind.Utc);
+        var first = _store.NewReleasePath("0.1.0+abc", at);
+        Assert.Equal("0.1.0-abc-20261201T091500Z", Path.GetFileName(first));
+        Directory.CreateDirectory(first);
+
+        Assert.Equal("0.1.0-abc-20261201T091501Z", Path.GetFileName(_store.NewReleasePath("0.1.0+abc", at)));
+    }
+}
+
+/// <summary>What a rollback reverts, read from `stuff migrate --list` of both releases.</summary>
+public sealed class RollbackPlanTests
+{
+    private const string Newer = """
+        Migrations for postgres://stuff@127.0.0.1:5432/stuff:
+          [X] 20261125010651_Initial
+          [X] 20261125033851_AdminLog
+          [X] 20261201090000_Tags
+        Nothing pending.
+        """;
+
+    private const string Older = """
+        Migrations for postgres://stuff@127.0.0.1:5432/stuff:
+          [X] 20261125010651_Initial
+          [X] 20261125033851_AdminLog
+          [?] 20261201090000_Tags   (applied, unknown to this release)
+        Nothing pending.
+        """;
+
+    [Fact]
+    public void The_list_names_known_and_applied_migrations()
+    {
+        var older = MigrationList.Parse(Older);
+
+        Assert.Equal(["20261125010651_Initial", "20261125033851_AdminLog"], older.Known);
+        Assert.Equal(["20261125010651_Initial", "20261125033851_AdminLog", "20261201090000_Tags"], older.Applied);
+    }
+
+    [Fact]
+    public void Migrations_the_older_release_does_not_know_are_reverted_to_its_last_one()
+    {
+        var (target, revert) = Rollback.Plan(MigrationList.Parse(Newer).Applied, MigrationList.Parse(Older).Known);
+
+        Assert.Equal("20261125033851_AdminLog", target);
+        Assert.Equal(["20261201090000_Tags"], revert);
+    }
+
+    [Fact]
+    public void Nothing_is_reverted_when_the_older_release_knows_every_applied_migration()
+    {
+        var (target, revert) = Rollback.Plan(MigrationList.Parse(Older).Known, MigrationList.Parse(Newer).Known);
+
+        Assert.Null(target);
+        Assert.Empty(revert);
+    }
+
+    [Fact]
+    public void The_backup_to_offer_is_the_newest_one_from_before_the_upgrade()
+    {
+        FileInfo Backup(string at) => new($"/var/backups/stuff/stuff-{at}-0.1.0-abc.pgdump");
+        var backups = new[] { Backup("20261130T033000.000Z"), Backup("20261201T085959.500Z"), Backup("20261201T093000.000Z") };
+
+        var chosen = Rollback.BackupBefore(backups, new DateTime(2026, 12, 1, 9, 0, 0, DateTimeKind.Utc));
+
+        Assert.Equal(backups[1], chosen);
+        Assert.Null(Rollback.BackupBefore(backups, new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc)));
+    }
+}
+
+/// <summary>Reading /proc/net/tcp to know when Apache has let go of the old release.</summary>
+public sealed class ConnectionCountTests
+{
+    [Fact]
+    public void Only_established_connections_on_the_local_port_count()
+    {
+        string[] table =
+        [
+            "   0: 0100007F:13D8 00000000:0000 0A 00000000:00000000 00:00000000 00000000   997        0 1 1 0000000000000000 100 0 0 10 0",
+            "   1: 0100007F:13D8 0100007F:C350 01 00000000:00000000 00:00000000 00000000   997        0 2 1 0000000000000000 20 4 30 10 -1",
+            "   2: 0100007F:C350 0100007F:13D8 01 00000000:00000000 00:00000000 00000000    33        0 3 1 0000000000000000 20 4 30 10 -1",
+            "   3: 0100007F:13D8 0100007F:C351 06 00000000:00000000 00:00000000 00000000     0        0 0 3 0000000000000000",
+            "   4: 0100007F:13D9 0100007F:C352 01 00000000:00000000 00:00000000 00000000   997        0 4 1 0000000000000000 20 4 30 10 -1",
+        ];
+
+        Assert.Equal(1, AppInstances.CountEstablished(table, 5080));
+        Assert.Equal(1, AppInstances.CountEstablished(table, 5081));
+        Assert.Equal(0, AppInstances.CountEstablished(table, 5082));
+    }
+}
