@@ -97,11 +97,11 @@ public static class RollbackCommand
             "  " + why.Replace("stuff: error: ", "", StringComparison.Ordinal).Trim(),
             $"Nothing was changed; {ReleaseStore.NameOf(live)} keeps serving.",
         };
-        var installedAt = ReleaseStore.InstalledAt(live) ?? DateTime.UtcNow;
+        var liveSince = context.Releases.LivePort is { } port ? context.Releases.LiveSince(port) ?? DateTime.UtcNow : DateTime.UtcNow;
         var backupDirectory = EnvFile.ReadValues(context.Layout.EnvFile).GetValueOrDefault("STUFF_BACKUP_DIR") is { Length: > 0 } dir ? dir : context.Layout.BackupDirectory;
-        if (Rollback.BackupBefore(Backup.List(backupDirectory), installedAt) is not { } backup)
+        if (Rollback.BackupBefore(Backup.List(backupDirectory), liveSince) is not { } backup)
         {
-            lines.Add($"There is no backup in {backupDirectory} from before {ReleaseStore.NameOf(live)} was installed, so the older release cannot be brought back.");
+            lines.Add($"There is no backup in {backupDirectory} from before {ReleaseStore.NameOf(live)} went live, so the older release cannot be brought back.");
             return string.Join(Environment.NewLine, lines);
         }
         var takenAt = Backup.TakenAt(backup)!.Value;

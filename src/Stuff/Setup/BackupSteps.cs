@@ -16,7 +16,8 @@ public sealed class BackupBeforeMigrationsStep : Step
 
     public override async Task<string?> CheckAsync(SetupContext context, CancellationToken cancellationToken)
     {
-        if (BackupScheduleStep.NewestAge(context.Layout) < TimeSpan.FromMinutes(10)) return null;
+        // One backup per run is enough; a run after a failed one takes a fresh one.
+        if (BackupScheduleStep.NewestTakenAt(context.Layout) >= context.StartedAt) return null;
         if (context.Releases.LiveRelease is { } live && context.Release is { } release && live != release)
             return $"release {ReleaseStore.NameOf(release)} is about to replace {ReleaseStore.NameOf(live)}";
         var list = await InstalledApp.RunAsync(context, cancellationToken, "migrate", "--list");
@@ -114,9 +115,11 @@ public sealed class BackupScheduleStep : Step
         if (NewestAge(context.Layout) >= MaxAge) await BackupNowAsync(context, cancellationToken);
     }
 
+    /// <summary>When the newest backup was taken; null when there is none.</summary>
+    public static DateTime? NewestTakenAt(Layout layout) => Backup.List(layout.BackupDirectory).Select(Backup.TakenAt).Max();
+
     /// <summary>How old the newest backup is; MaxValue when there is none.</summary>
-    public static TimeSpan NewestAge(Layout layout) =>
-        Backup.List(layout.BackupDirectory).Select(Backup.TakenAt).OfType<DateTime>().Select(at => DateTime.UtcNow - at).DefaultIfEmpty(TimeSpan.MaxValue).Min();
+    public static TimeSpan NewestAge(Layout layout) => NewestTakenAt(layout) is { } at ? DateTime.UtcNow - at : TimeSpan.MaxValue;
 
     public static async Task BackupNowAsync(SetupContext context, CancellationToken cancellationToken)
     {

@@ -54,13 +54,21 @@ public sealed class ReleaseStore(string root)
             ? Directory.GetDirectories(ReleasesDirectory).Where(d => !Path.GetFileName(d).StartsWith('.')).OrderBy(Stamp, StringComparer.Ordinal).ToList()
             : [];
 
-    /// <summary>The newest release installed before the live one: where a rollback goes.</summary>
+    /// <summary>
+    /// The newest release installed before the live one that has served before: where a rollback
+    /// goes (a release that never became ready is no place to go back to).
+    /// </summary>
     public string? Previous()
     {
         if (LiveRelease is not { } live) return null;
         var stamp = Stamp(live);
-        return List().LastOrDefault(r => string.CompareOrdinal(Stamp(r), stamp) < 0);
+        return List().LastOrDefault(r => string.CompareOrdinal(Stamp(r), stamp) < 0 && HasServed(r));
     }
+
+    /// <summary>Marks a release that went live; written into its directory, which only root may change.</summary>
+    private const string ServedMarker = ".served";
+
+    public static bool HasServed(string release) => File.Exists(Path.Combine(release, ServedMarker));
 
     /// <summary>A path for a new release of this version, not yet taken.</summary>
     public string NewReleasePath(string version, DateTime utcNow)
@@ -84,6 +92,8 @@ public sealed class ReleaseStore(string root)
     public void MakeLive(int port)
     {
         ReplaceLink(Current, Path.GetRelativePath(root, SlotPath(port)));
+        if (ReleaseIn(port) is { } release && !HasServed(release))
+            File.WriteAllText(Path.Combine(release, ServedMarker), DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture) + "\n");
         // A layout from before releases had a real bin directory; its files are the old release.
         if (Directory.Exists(Bin) && new DirectoryInfo(Bin).LinkTarget is null)
         {
@@ -114,9 +124,13 @@ public sealed class ReleaseStore(string root)
         return surplus;
     }
 
-    /// <summary>When a release was installed, from its name.</summary>
-    public static DateTime? InstalledAt(string release) =>
-        DateTime.TryParseExact(Stamp(release), StampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+    /// <summary>When a slot was last pointed at its release: for the live slot, when that release went live.</summary>
+    public DateTime? LiveSince(int port)
+    {
+        // The link's own time (lstat), not its target's.
+        var link = new FileInfo(SlotPath(port));
+        return link.LinkTarget is null ? null : link.LastWriteTimeUtc;
+    }
 
     private const string StampFormat = "yyyyMMdd'T'HHmmss'Z'";
 

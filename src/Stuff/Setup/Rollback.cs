@@ -35,7 +35,7 @@ public static class Rollback
         return (target, revert);
     }
 
-    /// <summary>The newest backup taken before a release was installed: the state the older release last wrote.</summary>
-    public static FileInfo? BackupBefore(IEnumerable<FileInfo> backups, DateTime installedAt) =>
-        backups.Where(b => Backups.Backup.TakenAt(b) is { } at && at <= installedAt).MaxBy(b => Backups.Backup.TakenAt(b));
+    /// <summary>The newest backup taken before a release went live (setup takes one just before): the state the older release last wrote.</summary>
+    public static FileInfo? BackupBefore(IEnumerable<FileInfo> backups, DateTime liveSince) =>
+        backups.Where(b => Backups.Backup.TakenAt(b) is { } at && at <= liveSince).MaxBy(b => Backups.Backup.TakenAt(b));
 }

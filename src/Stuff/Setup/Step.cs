@@ -11,6 +11,9 @@ public sealed class SetupContext(IShell shell, HostFacts facts, SetupSettings se
     /// <summary>The releases on disk and which one serves (another root only in tests).</summary>
     public ReleaseStore Releases { get; } = releases ?? new Layout(facts.Family, facts.PostgresVersion).Releases;
 
+    /// <summary>When this run began.</summary>
+    public DateTime StartedAt { get; } = DateTime.UtcNow;
+
     /// <summary>The release this run installs or switches to; set by the release step (or by rollback).</summary>
     public string? Release { get; set; }
 

@@ -82,7 +82,7 @@ public sealed class SelinuxStep : Step
     /// <summary>The canonical paths to relabel: symlinks resolved, as semanage and restorecon need (every release is a real directory under the app root).</summary>
     public static IEnumerable<string> LabelledPaths(SetupContext context) =>
         new[] { context.Layout.AppRoot, context.Layout.StaticRoot, context.Layout.DataDirectory, context.Layout.ConfigDirectory }
-            .Select(Canonical);
+            .Select(p => Canonical(p));
 
     /// <summary>The path with every symlink on the way resolved, links to links included (like realpath).</summary>
     public static string Canonical(string path) => Canonical(path, 0);

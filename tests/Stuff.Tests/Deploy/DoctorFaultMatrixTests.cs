@@ -37,7 +37,7 @@ public sealed class DoctorFaultMatrixTests(DeployedSite site) : IClassFixture<De
 {
     private const string EnvFile = "/etc/stuff/stuff.env";
     private const string SiteFile = "/etc/apache2/sites-available/stuff.conf";
-    private const string PidFile = "/run/stuff/stuff.pid";
+    private static string PidFile => LivePidFile;
     private const string Certificate = "/etc/ssl/certs/stuff.crt";
     private const string Key = "/etc/ssl/private/stuff.key";
 
@@ -170,14 +170,14 @@ public sealed class DoctorFaultMatrixTests(DeployedSite site) : IClassFixture<De
 
             case "service stopped":
                 await StopServiceAsync();
-                return ("service", ["not running", "supervise --pid-file /run/stuff/stuff.pid"], async finding =>
+                return ("service", ["not running", $"supervise --pid-file {PidFile}"], async finding =>
                 {
                     if (finding is not null)
                     {
                         var (_, all) = await DoctorAsync();
-                        Assert.Contains("nothing listens on 127.0.0.1:5080", all["app"].Summary);
+                        Assert.Contains($"nothing listens on 127.0.0.1:{LivePort}", all["app"].Summary);
                         Assert.Contains("answers 503", all["https"].Summary);
-                        Assert.Contains("not answering on 127.0.0.1:5080", all["https"].Cause);
+                        Assert.Contains($"not answering on 127.0.0.1:{LivePort}", all["https"].Cause);
                         await RunFixAsync(finding);
                     }
                     else
@@ -190,7 +190,7 @@ public sealed class DoctorFaultMatrixTests(DeployedSite site) : IClassFixture<De
                 {
                     await File.WriteAllTextAsync(EnvFile, Replace(env, "DATABASE_URL=", "DATABASE_URL=mysql://stuff@127.0.0.1/stuff"));
                     await ShAsync($"pkill -TERM -P \"$(cat {PidFile})\"");
-                    for (var i = 0; i < 60 && ServiceFacts.FailedStarts(await File.ReadAllLinesAsync("/var/log/stuff/stuff.log")) < 2; i++) await Task.Delay(500);
+                    for (var i = 0; i < 60 && ServiceFacts.FailedStarts(await File.ReadAllLinesAsync(LiveLogFile)) < 2; i++) await Task.Delay(500);
                     return ("service", ["crash-looping", "DATABASE_URL is not a database URL"], restoreEnv);
                 }
             case "app hung":
@@ -226,8 +226,8 @@ public sealed class DoctorFaultMatrixTests(DeployedSite site) : IClassFixture<De
                 }
                 );
             case "proxy target wrong":
-                await File.WriteAllTextAsync(SiteFile, siteText.Replace("http://127.0.0.1:5080/stuff/", "http://127.0.0.1:5099/stuff/", StringComparison.Ordinal));
-                return ("apache-proxy", ["Apache sends /stuff/ to http://127.0.0.1:5099/stuff/", "the app listens at http://127.0.0.1:5080/stuff/"], _ => File.WriteAllTextAsync(SiteFile, siteText));
+                await File.WriteAllTextAsync(SiteFile, siteText.Replace($"http://127.0.0.1:{LivePort}/stuff/", "http://127.0.0.1:5099/stuff/", StringComparison.Ordinal));
+                return ("apache-proxy", ["Apache sends /stuff/ to http://127.0.0.1:5099/stuff/", $"the app listens at http://127.0.0.1:{LivePort}/stuff/"], _ => File.WriteAllTextAsync(SiteFile, siteText));
             case "base path differs":
                 await File.WriteAllTextAsync(EnvFile, Replace(env, "STUFF_BASE_PATH=", "STUFF_BASE_PATH=/things"));
                 return ("base-path", ["Apache serves the site under /stuff/ but STUFF_BASE_PATH is /things", "STUFF_BASE_PATH=/stuff"], restoreEnv);

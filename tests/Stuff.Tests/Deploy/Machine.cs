@@ -8,6 +8,28 @@ namespace Stuff.Tests.Deploy;
 /// <summary>Commands and requests on this machine, for the tests that deploy to it.</summary>
 public static class Machine
 {
+    /// <summary>The releases `stuff setup` installed here.</summary>
+    public static Stuff.Setup.ReleaseStore Releases { get; } = new("/opt/stuff");
+
+    /// <summary>The port of the live release (its slot).</summary>
+    public static int LivePort => Releases.LivePort ?? throw new InvalidOperationException("no release is live on this machine");
+
+    public static string LivePidFile => $"/run/stuff/stuff-{LivePort}.pid";
+
+    public static string LiveLogFile => $"/var/log/stuff/stuff-{LivePort}.log";
+
+    /// <summary>Stops every supervisor that setup started here (all slots, and the layout before releases).</summary>
+    public static async Task StopAllSupervisorsAsync()
+    {
+        if (!Directory.Exists("/run/stuff")) return;
+        foreach (var pidFile in Directory.GetFiles("/run/stuff", "*.pid"))
+        {
+            var pid = (await File.ReadAllTextAsync(pidFile)).Trim();
+            await RunAsync("kill", "-TERM", pid);
+            for (var i = 0; i < 60 && Directory.Exists($"/proc/{pid}"); i++) await Task.Delay(500);
+        }
+    }
+
     public static async Task<CliResult> RunAsync(string file, params string[] args)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };

@@ -46,7 +46,7 @@ public sealed class SetupEndToEndTests
 
         var first = await RunAsync(Path.Combine(Release, "stuff"), "setup", "--domain", "localhost", "--tls", "self-signed");
         Assert.True(first.ExitCode == 0, first.ToString());
-        Assert.Contains("[18/18] Site answers over HTTPS ... ok", first.Output);
+        Assert.Contains("[19/19] Site answers over HTTPS ... ok", first.Output);
         Assert.Contains("The site: https://localhost/stuff/", first.Output);
 
         Assert.Equal("640 root:stuff", (await RunAsync("stat", "-c", "%a %U:%G", "/etc/stuff/stuff.env")).Output.Trim());
@@ -118,7 +118,7 @@ public sealed class SetupEndToEndTests
         }
 
         // A restart (here: the supervisor stopped, setup starting it again) keeps the data.
-        var pid = (await File.ReadAllTextAsync("/run/stuff/stuff.pid")).Trim();
+        var pid = (await File.ReadAllTextAsync(LivePidFile)).Trim();
         await RunAsync("kill", "-TERM", pid);
         for (var i = 0; i < 60 && Directory.Exists($"/proc/{pid}"); i++) await Task.Delay(500);
         var restart = await RunAsync("/opt/stuff/bin/stuff", "setup", "--domain", "localhost", "--tls", "self-signed");
@@ -137,12 +137,7 @@ public sealed class SetupEndToEndTests
     /// <summary>Removes what an earlier run installed, so setup starts from a fresh server again.</summary>
     private static async Task UninstallAsync()
     {
-        if (File.Exists("/run/stuff/stuff.pid"))
-        {
-            var pid = (await File.ReadAllTextAsync("/run/stuff/stuff.pid")).Trim();
-            await RunAsync("kill", "-TERM", pid);
-            for (var i = 0; i < 60 && Directory.Exists($"/proc/{pid}"); i++) await Task.Delay(500);
-        }
+        await StopAllSupervisorsAsync();
         // The cluster may be stopped (a reboot, another test run); the old database must go all the same.
         foreach (var version in Directory.Exists("/etc/postgresql") ? Directory.GetDirectories("/etc/postgresql") : [])
             await RunAsync("pg_ctlcluster", Path.GetFileName(version), "main", "start");

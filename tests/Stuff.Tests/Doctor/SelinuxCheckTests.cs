@@ -20,7 +20,7 @@ public sealed class SelinuxCheckTests
         .Answer($"ls -dZ {Static}", Fixtures.Read("ls-dZ.static-dir.bad.txt"))
         .Answer($"restorecon -Rnv {Static}", "")
         .Answer($"ls -dZ {Executable}", Fixtures.Read("ls-lZ.opt-stuff-bin.txt").Split('\n').Single(l => l.EndsWith(" stuff", StringComparison.Ordinal)))
-        .Answer($"restorecon -Rnv {Executable}", Fixtures.Read("restorecon-Rnv.opt-stuff.txt"))
+        .Answer($"restorecon -Rnv {Executable}", Fixtures.Read("restorecon-Rnv.opt-stuff.txt").Replace("/opt/stuff/bin/stuff", Executable, StringComparison.Ordinal))
         .Answer("semanage fcontext -l -C", Fixtures.Read("semanage-fcontext-l-C.txt"))
         .Answer("ausearch -m AVC,USER_AVC -ts recent", Fixtures.Read("ausearch-m-AVC-ts-recent.httpd.txt"));
 
@@ -74,7 +74,7 @@ public sealed class SelinuxCheckTests
         var executable = (await RunAsync(FreshFedora()))["selinux-executable"];
 
         Assert.Equal(Verdict.Failed, executable.Verdict);
-        Assert.Contains("/opt/stuff/bin/stuff is user_home_t, should be bin_t", executable.Summary);
+        Assert.Contains($"{Executable} is user_home_t, should be bin_t", executable.Summary);
         Assert.Contains("203/EXEC", executable.Cause);
         Assert.Equal($"sudo restorecon -Rv {Executable}", executable.Fix);
     }

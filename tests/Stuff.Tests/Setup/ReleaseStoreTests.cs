@@ -55,17 +55,36 @@ public sealed class ReleaseStoreTests : IDisposable
     }
 
     [Fact]
-    public void The_previous_release_is_the_newest_one_installed_before_the_live_one()
+    public void The_previous_release_is_the_newest_one_before_the_live_one_that_has_served()
     {
         var oldest = Release("0.1.0-20261101T000000Z");
-        var middle = Release("0.1.0-rc.1-20261115T000000Z");
-        var newest = Release("0.2.0-20261130T000000Z");
-        _store.Point(5080, middle);
+        var served = Release("0.1.0-rc.1-20261110T000000Z");
+        var neverReady = Release("0.1.0-rc.2-20261115T000000Z");
+        var live = Release("0.2.0-20261130T000000Z");
+        _store.Point(5080, oldest);
+        _store.MakeLive(5080);
+        _store.Point(5081, served);
+        _store.MakeLive(5081);
+        _store.Point(5080, neverReady);
+        _store.Point(5080, live);
         _store.MakeLive(5080);
 
-        Assert.Equal([oldest, middle, newest], _store.List());
-        Assert.Equal(oldest, _store.Previous());
-        Assert.Equal(new DateTime(2026, 11, 15, 0, 0, 0, DateTimeKind.Utc), ReleaseStore.InstalledAt(middle));
+        Assert.Equal([oldest, served, neverReady, live], _store.List());
+        Assert.False(ReleaseStore.HasServed(neverReady));
+        Assert.Equal(served, _store.Previous());
+    }
+
+    [Fact]
+    public void A_slot_remembers_when_it_was_pointed_at_its_release_not_when_the_release_was_made()
+    {
+        var release = Release("0.1.0-20261201T090000Z");
+        Directory.SetLastWriteTimeUtc(release, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        var before = DateTime.UtcNow.AddSeconds(-2);
+
+        _store.Point(5080, release);
+
+        Assert.InRange(_store.LiveSince(5080)!.Value, before, DateTime.UtcNow.AddSeconds(2));
+        Assert.Null(_store.LiveSince(5081));
     }
 
     [Fact]
