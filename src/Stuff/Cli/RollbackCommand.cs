@@ -42,7 +42,7 @@ public static class RollbackCommand
             if (parse.GetValue(restore) is { } backup) await RestoreWithAsync(context, previous, backup, output, cancellationToken);
             else await RevertMigrationsAsync(context, live, previous, output, cancellationToken);
 
-            var steps = Plan.Steps().Where(s => s is ServiceStep or ApacheSiteStep or RetireStep or VerifyStep).ToList();
+            var steps = Plan.Steps().Where(s => s is CollectStaticStep or ServiceStep or ApacheSiteStep or RetireStep or VerifyStep).ToList();
             await SetupCommand.RunStepsAsync(context, steps, output, cancellationToken);
             await output.WriteLineAsync($"Release {ReleaseStore.NameOf(previous)} serves https://{context.Settings.Domain}{context.Settings.BasePath}/; {ReleaseStore.NameOf(live)} stays installed (stuff setup from it switches back).");
             return 0;
