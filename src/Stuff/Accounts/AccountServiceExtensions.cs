@@ -23,6 +23,7 @@ public static class AccountServiceExtensions
             .AddDefaultTokenProviders();
         services.AddScoped<IUserConfirmation<AppUser>, ActiveUserConfirmation>();
         services.AddScoped<AdminAccess>();
+        services.AddSingleton<LoginThrottle>();
         services.AddScoped<IAuthorizationHandler, StaffHandler>();
         services.AddAuthorizationBuilder()
             .AddPolicy(StaffRequirement.Policy, policy => policy.RequireAuthenticatedUser().AddRequirements(new StaffRequirement()));

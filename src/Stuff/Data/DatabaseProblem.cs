@@ -46,6 +46,23 @@ public sealed record DatabaseProblem(DatabaseFault Fault, string Cause)
         _ => "error",
     };
 
+    /// <summary>
+    /// The database is out of reach (not running, restarting, refusing the connection, or the
+    /// connection broke), as opposed to a query it rejected; null for anything else.
+    /// </summary>
+    public static DatabaseProblem? Outage(Exception exception)
+    {
+        if (From(exception) is { Fault: not DatabaseFault.Other } problem) return problem;
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException { SqlState: var state } && (state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("57P", StringComparison.Ordinal)))
+                return new(DatabaseFault.Other, "the server ended the connection (" + state + ")");
+            if (e is NpgsqlException { IsTransient: true } && e is not PostgresException)
+                return new(DatabaseFault.NotRunning, "the connection to the database broke (" + e.Message + ")");
+        }
+        return null;
+    }
+
     /// <summary>Null when the exception is not a connection failure this knows.</summary>
     public static DatabaseProblem? From(Exception exception)
     {

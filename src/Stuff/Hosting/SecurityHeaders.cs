@@ -20,6 +20,8 @@ public static class SecurityHeaders
             headers.ContentSecurityPolicy = ContentSecurityPolicy;
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "same-origin";
+            // frame-ancestors says the same to browsers that read the policy; this, to those that do not.
+            headers.XFrameOptions = "DENY";
             return next(context);
         });
 }

@@ -54,6 +54,21 @@ public sealed class BasePathTests(SqliteSite site) : SiteTests(site), IDisposabl
     }
 
     [Theory]
+    [InlineData("/other-app/")]
+    [InlineData("/stuffing")]
+    [InlineData("https://evil.example/stuff/")]
+    public async Task Login_never_returns_to_a_path_outside_the_base_path(string returnUrl)
+    {
+        await Site.CreateUserAsync();
+        var client = Site.Client(_proxied);
+
+        var response = await Forms.PostAsync(client, "/stuff/account/login?ReturnUrl=" + Uri.EscapeDataString(returnUrl),
+            [new("Form.Username", "alice"), new("Form.Password", SiteFactory.Password)]);
+
+        Assert.Equal("/stuff/", await Forms.AssertRedirectAsync(response));
+    }
+
+    [Theory]
     [InlineData("/")]
     [InlineData("/new")]
     [InlineData("/stuffing")]

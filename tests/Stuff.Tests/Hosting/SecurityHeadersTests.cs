@@ -21,6 +21,7 @@ public sealed partial class SecurityHeadersTests(PostgresSite site) : SiteTests(
         Assert.Equal(SecurityHeaders.ContentSecurityPolicy, Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal("same-origin", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
+        Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
     }
 
     [GeneratedRegex(@"\sstyle\s*=|<style|<script|\son[a-z]+\s*=", RegexOptions.IgnoreCase)]

@@ -53,9 +53,10 @@ public abstract class SiteFactory(DatabaseProvider provider) : WebApplicationFac
             BaseAddress = new Uri("https://localhost/"),
         });
 
-    /// <summary>Deletes every row, dependents first, so no test sees another's data.</summary>
+    /// <summary>Deletes every row, dependents first, and forgets failed logins, so no test sees another's data.</summary>
     public async Task ResetAsync()
     {
+        Services.GetRequiredService<Stuff.Accounts.LoginThrottle>().Reset();
         await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var tables = db.Model.GetEntityTypes()

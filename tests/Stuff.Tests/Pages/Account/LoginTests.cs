@@ -126,6 +126,25 @@ public abstract class LoginTests(SiteFactory site) : SiteTests(site)
     }
 
     [Fact]
+    public async Task Many_failures_from_one_address_block_it_for_every_account_without_naming_one()
+    {
+        await Site.CreateUserAsync();
+        for (var i = 0; i < global::Stuff.Accounts.LoginThrottle.MaxFailures; i++)
+            Assert.Equal(HttpStatusCode.OK, (await Login(Site.Client(), $"guess{i}", "a password tried on many accounts")).StatusCode);
+
+        var blocked = await Login(Site.Client(), "alice", SiteFactory.Password);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
+        var body = await blocked.BodyAsync();
+        Assert.Contains(Forms.Html(LoginModel.ThrottledMessage), body);
+        Assert.DoesNotContain(Forms.Html(LoginModel.FailedMessage), body);
+        Assert.Null(blocked.Headers.Location);
+        await using var scope = Site.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        Assert.False(await users.IsLockedOutAsync((await users.FindByNameAsync("alice"))!), "the address is blocked, not the account");
+    }
+
+    [Fact]
     public async Task Five_failures_lock_the_account_for_a_while()
     {
         await Site.CreateUserAsync();

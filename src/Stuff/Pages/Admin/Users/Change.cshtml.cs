@@ -158,11 +158,27 @@ public sealed class ChangeModel(AppDbContext db, AdminAccess access, ILookupNorm
                 Stamp = user.ConcurrencyStamp,
             };
         }
+        else
+        {
+            // A flag posted as something other than true/false cannot be shown as a checkbox; it
+            // shows the account's current state, and the summary says what was wrong.
+            Form.IsActive = KeepFlag(nameof(Input.IsActive), Form.IsActive, user.IsActive);
+            Form.IsStaff = KeepFlag(nameof(Input.IsStaff), Form.IsStaff, user.IsStaff);
+            Form.IsSuperuser = KeepFlag(nameof(Input.IsSuperuser), Form.IsSuperuser, user.IsSuperuser);
+        }
         GroupChoices = await ChoiceChecks.GroupChoicesAsync(db, $"{nameof(Form)}.{nameof(Input.Groups)}", Form.Groups, cancellationToken);
         PermissionChoices = ChoiceChecks.PermissionChoices($"{nameof(Form)}.{nameof(Input.Permissions)}", Form.Permissions);
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private bool KeepFlag(string property, bool posted, bool current)
+    {
+        var key = $"{nameof(Form)}.{property}";
+        if (!ModelState.TryGetValue(key, out var entry) || entry.Errors.Count == 0) return posted;
+        ModelState.SetModelValue(key, current, current ? "true" : "false");
+        return current;
+    }
 
     private static bool Set<T>(T current, T wanted, Action<T> apply)
     {
