@@ -29,6 +29,13 @@ public sealed class StuffOptions
     [ConfigurationKeyName("STUFF_DOMAIN")]
     public string? Domain { get; set; }
 
+    /// <summary>Where the data-protection keys live: "files" (the data directory's keys/, for one host) or "database" (shared by every app host of the site).</summary>
+    [ConfigurationKeyName("STUFF_KEYS")]
+    public string? Keys { get; set; }
+
+    /// <summary>The key ring is in the database rather than in the data directory.</summary>
+    public bool KeysInDatabase => string.Equals(Keys?.Trim(), "database", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The base path in canonical form: empty, or "/segment[/segment...]" without a trailing slash.</summary>
     public string NormalizedBasePath => NormalizeBasePath(BasePath) ?? "";
 
@@ -55,6 +62,9 @@ public sealed class StuffOptions
     {
         if (NormalizeBasePath(BasePath) is null)
             yield return "STUFF_BASE_PATH must be empty or a path such as /stuff (letters, digits, '-', '_', '.' and '/'; no query, no '..').";
+
+        if (!string.IsNullOrWhiteSpace(Keys) && !KeysInDatabase && !string.Equals(Keys.Trim(), "files", StringComparison.OrdinalIgnoreCase))
+            yield return "STUFF_KEYS must be files (the data directory, for one app host) or database (shared by several app hosts).";
 
         if (!string.IsNullOrWhiteSpace(Domain) && !IsHostName(Domain))
             yield return "STUFF_DOMAIN must be a host name such as example.org (no scheme, port or path).";

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,17 +9,21 @@ namespace Stuff.Data;
 /// (see <see cref="SqliteDbContext"/> and <see cref="PostgresDbContext"/>); pages and
 /// commands only ever ask for AppDbContext.
 /// </summary>
-public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext<AppUser>(options)
+public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext<AppUser>(options), IDataProtectionKeyContext
 {
     public DbSet<StuffItem> Stuff => Set<StuffItem>();
 
     /// <summary>The history of changes made through the site (see <see cref="History"/>).</summary>
     public DbSet<LogEntry> Log => Set<LogEntry>();
 
+    /// <summary>The data-protection key ring, when several app hosts share it (STUFF_KEYS=database).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
         builder.Entity<AppUser>(user =>
         {
             user.Property(u => u.FirstName).HasMaxLength(150);

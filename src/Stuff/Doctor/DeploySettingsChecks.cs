@@ -109,6 +109,8 @@ public static class DeploySettingsChecks
     private static Finding DataProtection(IServiceProvider services)
     {
         var repository = services.GetRequiredService<IOptions<KeyManagementOptions>>().Value.XmlRepository;
+        if (repository is Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.EntityFrameworkCoreXmlRepository<Data.AppDbContext>)
+            return Finding.Ok("data-protection", "Data-protection keys", "in the database (STUFF_KEYS=database), shared by every app host of the site");
         if (repository is not FileSystemXmlRepository files)
             return Finding.Failed("data-protection", "Data-protection keys", "not kept on disk",
                 "keys made in memory are lost at every restart: everyone is logged out and open forms fail", "keep the key ring in STUFF_DATA_DIR/keys (the default)");

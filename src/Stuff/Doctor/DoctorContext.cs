@@ -34,6 +34,7 @@ public sealed class DoctorContext
             DataDirectory = Value("STUFF_DATA_DIR") ?? Layout.DataDirectory,
             Domain = Value("STUFF_DOMAIN"),
             BackupDirectory = Value("STUFF_BACKUP_DIR"),
+            Keys = Value("STUFF_KEYS"),
         };
         Site = ApacheSite.Read(Layout.ApacheSiteFile);
     }

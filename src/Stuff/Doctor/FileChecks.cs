@@ -13,6 +13,8 @@ public sealed class KeysCheck : DoctorCheck
 
     public override async Task<IReadOnlyList<Finding>> RunAsync(DoctorContext context, CancellationToken cancellationToken)
     {
+        if (context.Options.KeysInDatabase)
+            return [Finding.Ok(Id, Name, "in the database's data_protection_keys table (STUFF_KEYS=database), shared by every app host")];
         var directory = context.KeyDirectory;
         var user = Layout.ServiceUser;
         var consequence = "login cookies and form tokens are signed with these keys: without them every restart logs everyone out and open forms fail";

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -59,8 +60,12 @@ public static class StuffHost
         });
         builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         builder.Services.AddDataProtection().SetApplicationName("stuff");
-        builder.Services.AddOptions<KeyManagementOptions>().Configure<IOptions<StuffOptions>, ILoggerFactory>((keys, stuff, logging) =>
-            keys.XmlRepository = new FileSystemXmlRepository(KeyDirectory(stuff.Value), logging));
+        // One host keeps its keys in its data directory; several hosts behind a balancer share
+        // them through the database, so a cookie or form from one is good on the others.
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<IOptions<StuffOptions>, ILoggerFactory, IServiceProvider>((keys, stuff, logging, services) =>
+            keys.XmlRepository = stuff.Value.KeysInDatabase
+                ? new EntityFrameworkCoreXmlRepository<AppDbContext>(services, logging)
+                : new FileSystemXmlRepository(KeyDirectory(stuff.Value), logging));
         // Linux has no DPAPI: the keys are protected by their directory's mode (0700, the service
         // user's own), which the framework cannot see, so its warning about that says nothing new.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);

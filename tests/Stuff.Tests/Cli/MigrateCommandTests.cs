@@ -38,16 +38,18 @@ public abstract class MigrateCommandTests(DatabaseProvider provider) : CliTests(
         var revert = await Stuff.RunAsync("migrate", "--to", "Initial");
 
         AssertSucceeded(revert);
-        Assert.Contains("Reverting 1 migration(s)", revert.Output);
+        Assert.Contains("Reverting", revert.Output);
         Assert.Contains("_AdminLog", revert.Output);
         var list = await Stuff.RunAsync("migrate", "--list");
         Assert.Matches(@"\[X\] \d+_Initial", list.Output);
         Assert.Matches(@"\[ \] \d+_AdminLog", list.Output);
+        Assert.DoesNotMatch(@"\[X\] \d+_AdminLog", list.Output);
 
         AssertSucceeded(await Stuff.RunAsync("migrate"));
         var dump = await Stuff.RunAsync("dumpdata");
         Assert.Contains("survives the round trip", dump.Output);
-        Assert.Contains("Nothing to revert", (await Stuff.RunAsync("migrate", "--to", "AdminLog")).Output);
+        var last = System.Text.RegularExpressions.Regex.Matches((await Stuff.RunAsync("migrate", "--list")).Output, @"\[X\] (\S+)")[^1].Groups[1].Value;
+        Assert.Contains("Nothing to revert", (await Stuff.RunAsync("migrate", "--to", last)).Output);
     }
 
     [Theory]

@@ -1,0 +1,77 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.Extensions.DependencyInjection;
+using Stuff.Configuration;
+using Stuff.Data;
+using Stuff.Tests.Infrastructure;
+
+namespace Stuff.Tests.Hosting;
+
+/// <summary>
+/// Two app hosts of one site, each with its own data directory, behind one balancer: with
+/// STUFF_KEYS=database a login and a form from one are good on the other; with keys on disk
+/// (one host's setting) they are not.
+/// </summary>
+public sealed class SharedKeysTests : IAsyncLifetime
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("stuff-hosts-").FullName;
+    private TestDatabase _database = null!;
+
+    public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, _root);
+
+    public async Task DisposeAsync()
+    {
+        await _database.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private WebApplicationFactory<Program> Host(string name, string keys) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment("Production");
+            b.UseSetting("DATABASE_URL", _database.Url);
+            b.UseSetting("STUFF_DATA_DIR", Directory.CreateDirectory(Path.Combine(_root, name)).FullName);
+            b.UseSetting("STUFF_KEYS", keys);
+        });
+
+    [Theory]
+    [InlineData("database", true)]
+    [InlineData("files", false)]
+    public async Task A_login_and_a_form_from_one_host_are_good_on_the_other_only_with_shared_keys(string keys, bool shared)
+    {
+        await using var first = Host("first", keys);
+        await using var second = Host("second", keys);
+        await using (var scope = first.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<AppDbContext>().MigrateStuffAsync();
+        await using (var scope = first.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<AppUser>>();
+            Assert.True((await users.CreateAsync(new AppUser { UserName = "alice", Email = "alice@example.org", DateJoined = DateTime.UtcNow }, SiteFactory.Password)).Succeeded);
+        }
+
+        // One cookie jar, as one browser behind a balancer that sends each request anywhere.
+        var jar = new CookieContainerHandler();
+        using var toFirst = first.CreateDefaultClient(new Uri("https://localhost/"), jar);
+        using var toSecond = second.CreateDefaultClient(new Uri("https://localhost/"), new CookieContainerHandler(jar.Container));
+        await Forms.AssertRedirectAsync(await Forms.PostAsync(toFirst, "/account/login", [new("Form.Username", "alice"), new("Form.Password", SiteFactory.Password)]));
+        var form = await (await toFirst.GetAsync("/new")).BodyAsync();
+
+        var page = await toSecond.GetAsync("/new");
+        var saved = await toSecond.PostAsync("/new", new FormUrlEncodedContent(
+            [new("__RequestVerificationToken", Forms.Token(form)), new("Form.Junk", "made across hosts"), new("Form.Things", "t"), new("Form.SomeNum", "1")]));
+
+        if (shared)
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Equal("/", await Forms.AssertRedirectAsync(saved));
+            Assert.Equal(1L, await _database.ScalarAsync("SELECT count(*) FROM stuff WHERE junk = 'made across hosts'"));
+        }
+        else
+        {
+            Assert.Contains("/account/login", page.Headers.Location?.ToString());
+            Assert.Equal(0L, await _database.ScalarAsync("SELECT count(*) FROM stuff"));
+        }
+    }
+}
