@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Text.RegularExpressions;
 using Stuff.Configuration;
 using Stuff.Tests.Infrastructure;
 
@@ -10,12 +8,9 @@ namespace Stuff.Tests.Cli;
 /// The README's promise, end to end on a real Kestrel: migrate, create a superuser from a
 /// script, log in with the antiforgery token, create a row and see it in the list.
 /// </summary>
-public abstract partial class ServeCommandTests(DatabaseProvider provider) : CliTests(provider)
+public abstract class ServeCommandTests(DatabaseProvider provider) : CliTests(provider)
 {
     private const string Password = "a very fine passphrase";
-
-    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
-    private static partial Regex Listening();
 
     [Fact]
     public async Task A_scripted_superuser_logs_in_and_creates_stuff_that_shows_on_the_list()
@@ -25,11 +20,10 @@ public abstract partial class ServeCommandTests(DatabaseProvider provider) : Cli
         AssertSucceeded(create);
         AssertSucceeded(await Stuff.RunWithInputAsync($"{Password}\n{Password}\n", "changepassword", "admin"));
 
-        using var server = Stuff.Start("serve", "--urls", "http://127.0.0.1:0");
-        Task<string>? logs = null;
+        await using var server = await ServedSite.StartAsync(Stuff);
+        var address = server.Address;
         try
         {
-            (var address, logs) = await WaitForAddressAsync(server);
             using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
             {
                 BaseAddress = new Uri(address + "/"),
@@ -47,53 +41,16 @@ public abstract partial class ServeCommandTests(DatabaseProvider provider) : Cli
         }
         finally
         {
-            await StopAsync(server);
+            await server.StopAsync();
         }
-        Assert.Equal(0, server.ExitCode);
+        Assert.Equal(0, server.Process.ExitCode);
 
         // The server's log never carries the database password or the user's.
-        var log = await logs!;
+        var log = await server.Logs;
         Assert.Contains("Now listening on", log);
         var databasePassword = new Uri(Database.Url).UserInfo.Split(':') is [_, var secret] ? Uri.UnescapeDataString(secret) : null;
         if (databasePassword is not null) Assert.DoesNotContain(databasePassword, log);
         Assert.DoesNotContain(Password, log);
-    }
-
-    /// <summary>Reads the log until Kestrel says where it listens; the rest of the log is collected in the background.</summary>
-    private static async Task<(string Address, Task<string> Logs)> WaitForAddressAsync(Process server)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var seen = new System.Text.StringBuilder();
-        while (await server.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-        {
-            seen.AppendLine(line);
-            var match = Listening().Match(line);
-            if (match.Success)
-            {
-                // Keep draining the output so the server never blocks on a full pipe.
-                var output = server.StandardOutput.ReadToEndAsync();
-                var error = server.StandardError.ReadToEndAsync();
-                return (match.Groups[1].Value, Task.WhenAll(output, error).ContinueWith(t => seen + string.Concat(t.Result)));
-            }
-        }
-        throw new InvalidOperationException("stuff serve ended before listening: " + await server.StandardError.ReadToEndAsync());
-    }
-
-    /// <summary>Stops the server the way systemd does, with SIGTERM, and waits for a clean exit.</summary>
-    private static async Task StopAsync(Process server)
-    {
-        if (server.HasExited) return;
-        using (var kill = Process.Start("kill", ["-TERM", server.Id.ToString()])) await kill.WaitForExitAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            await server.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            server.Kill(entireProcessTree: true);
-            throw;
-        }
     }
 }
 

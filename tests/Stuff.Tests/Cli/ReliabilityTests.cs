@@ -1,0 +1,249 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Stuff.Configuration;
+using Stuff.Tests.Infrastructure;
+
+namespace Stuff.Tests.Cli;
+
+/// <summary>
+/// `stuff serve` on a real Kestrel and PostgreSQL on a bad day: stopped with SIGTERM under load,
+/// killed outright, and cut off from its database while people create, edit and delete.
+/// </summary>
+public sealed class ReliabilityTests() : CliTests(DatabaseProvider.Postgres)
+{
+    private const string Password = "a reliable passphrase";
+
+    private async Task<StuffCli> PreparedAsync(string databaseUrl)
+    {
+        await MigratedAsync();
+        AssertSucceeded(await Stuff.With("STUFF_SUPERUSER_PASSWORD", Password).RunAsync("createsuperuser", "--username", "admin", "--no-input"));
+        return Stuff.With("DATABASE_URL", databaseUrl);
+    }
+
+    private static HttpClient Client(string address) =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
+        {
+            BaseAddress = new Uri(address + "/"),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+
+    [Fact]
+    public async Task Sigterm_under_load_lets_every_request_in_flight_finish()
+    {
+        var stuff = await PreparedAsync(Database.Url);
+        await using var server = await ServedSite.StartAsync(stuff);
+        using (var admin = Client(server.Address))
+        {
+            await Forms.AssertRedirectAsync(await Forms.PostAsync(admin, "account/login", [new("Form.Username", "admin"), new("Form.Password", Password)]));
+            for (var i = 0; i < 100; i++)
+                await Forms.AssertRedirectAsync(await Forms.PostAsync(admin, "new", [new("Form.Junk", $"row {i}"), new("Form.Things", "t"), new("Form.SomeNum", "1")]));
+        }
+
+        var answered = 0;
+        var failed = new ConcurrentQueue<string>();
+        using var stop = new CancellationTokenSource();
+        var clients = Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+        {
+            using var client = Client(server.Address);
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var response = await client.GetAsync("");
+                    var body = await response.Content.ReadAsStringAsync();
+                    if (response.StatusCode == HttpStatusCode.OK && body.Contains("row 99", StringComparison.Ordinal)) Interlocked.Increment(ref answered);
+                    else failed.Enqueue($"{(int)response.StatusCode}");
+                }
+                catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+                {
+                    // Asked after the server stopped listening: never in flight.
+                    return;
+                }
+                catch (HttpRequestException e)
+                {
+                    failed.Enqueue(e.Message + " " + e.InnerException?.Message);
+                }
+            }
+        })).ToList();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var before = answered;
+
+        server.Signal("TERM");
+        await server.WaitForExitAsync();
+        await stop.CancelAsync();
+        await Task.WhenAll(clients);
+
+        Assert.True(before > 50, $"only {before} requests were answered before the signal: the load did not run");
+        Assert.True(failed.IsEmpty, $"{failed.Count} requests failed around SIGTERM:\n{string.Join("\n", failed.Take(10))}");
+        Assert.Equal(0, server.Process.ExitCode);
+    }
+
+    [Fact]
+    public async Task Every_acknowledged_write_survives_a_killed_app_and_a_lost_database_and_no_stale_edit_wins()
+    {
+        var database = new Uri(Database.Url);
+        await using var relay = new TcpRelay(database.Port);
+        relay.Start();
+        var stuff = await PreparedAsync(new UriBuilder(database) { Port = relay.Port }.Uri.ToString());
+        var port = FreePort();
+        var urls = $"http://127.0.0.1:{port}";
+        var server = await ServedSite.StartAsync(stuff, urls);
+        var address = server.Address;
+
+        var ledger = new Ledger();
+        using var stop = new CancellationTokenSource();
+        var workers = Enumerable.Range(0, 6).Select(w => Task.Run(() => WorkAsync(w, address, ledger, stop.Token))).ToList();
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            // The app dies without a chance to finish anything, and comes back.
+            server.Process.Kill(entireProcessTree: true);
+            await server.DisposeAsync();
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            server = await ServedSite.StartAsync(stuff, urls);
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            // The database goes away (connections cut, new ones refused) and comes back.
+            await relay.StopAsync();
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            relay.Start();
+            await Task.Delay(TimeSpan.FromSeconds(4));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(workers);
+            await server.DisposeAsync();
+        }
+
+        Assert.True(ledger.Created.Count > 20, $"only {ledger.Created.Count} creates were acknowledged: the load did not run");
+        Assert.True(ledger.Failures > 0, "no request failed: neither the kill nor the outage happened while writing");
+        Assert.True(ledger.StaleRefused > 0, "no stale edit was tried");
+        var problems = new List<string>();
+        foreach (var junk in ledger.Created.Keys)
+        {
+            var rows = (long)(await Database.ScalarAsync($"SELECT count(*) FROM stuff WHERE junk = '{junk}'"))!;
+            var deleted = ledger.Deleted.ContainsKey(junk);
+            if (deleted && rows != 0) problems.Add($"{junk}: deleted with a success, but still there");
+            if (!deleted && !ledger.DeleteTried.ContainsKey(junk) && rows != 1) problems.Add($"{junk}: created with a success, but {rows} row(s)");
+            if (rows == 1 && ledger.Edited.TryGetValue(junk, out var edited))
+            {
+                var things = (string)(await Database.ScalarAsync($"SELECT things FROM stuff WHERE junk = '{junk}'"))!;
+                // The last acknowledged edit, or one tried after it whose answer was lost; never an older value.
+                var allowed = ledger.EditTried.GetValueOrDefault(junk)?.SkipWhile(v => v != edited).ToList() ?? [edited];
+                if (!allowed.Contains(things)) problems.Add($"{junk}: last acknowledged edit was '{edited}', the row says '{things}'");
+            }
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>One person working without pause: create, edit (sometimes from a stale form), delete.</summary>
+    private async Task WorkAsync(int worker, string address, Ledger ledger, CancellationToken stop)
+    {
+        using var client = Client(address);
+        var mine = new List<string>();
+        for (var n = 0; !stop.IsCancellationRequested; n++)
+        {
+            try
+            {
+                if (n % 10 == 0 || !await SignedInAsync(client))
+                    await Forms.PostAsync(client, "account/login", [new("Form.Username", "admin"), new("Form.Password", Password)]);
+                var junk = $"w{worker}-{n}";
+                var created = await Forms.PostAsync(client, "new", [new("Form.Junk", junk), new("Form.Things", "new"), new("Form.SomeNum", "1")]);
+                if (Succeeded(created))
+                {
+                    ledger.Created[junk] = true;
+                    mine.Add(junk);
+                }
+                else ledger.Fail();
+                if (mine.Count == 0) continue;
+
+                var target = mine[n % mine.Count];
+                var id = await IdAsync(target);
+                if (id is null) continue;
+                var form = await (await client.GetAsync($"edit/{id}")).Content.ReadAsStringAsync();
+                if (!form.Contains("name=\"Version\"", StringComparison.Ordinal)) { ledger.Fail(); continue; }
+                var things = $"edit {worker}-{n}";
+                ledger.TryEdit(target, things);
+                var edit = await client.PostAsync($"edit/{id}", new FormUrlEncodedContent(
+                [
+                    new("__RequestVerificationToken", Forms.Token(form)), new("Version", Forms.Field(form, "Version")),
+                    new("Form.Junk", target), new("Form.Things", things), new("Form.SomeNum", "2"),
+                ]));
+                if (Succeeded(edit))
+                {
+                    ledger.Edited[target] = things;
+                    // The same form again: its version is old now, so it must not win.
+                    var stale = await client.PostAsync($"edit/{id}", new FormUrlEncodedContent(
+                    [
+                        new("__RequestVerificationToken", Forms.Token(form)), new("Version", Forms.Field(form, "Version")),
+                        new("Form.Junk", target), new("Form.Things", "stale " + things), new("Form.SomeNum", "3"),
+                    ]));
+                    if (Succeeded(stale)) ledger.Edited[target] = "a stale edit was accepted";
+                    else if (stale.StatusCode == HttpStatusCode.OK) Interlocked.Increment(ref ledger.StaleRefused);
+                }
+                else ledger.Fail();
+
+                if (n % 4 == 3)
+                {
+                    var doomed = mine[0];
+                    var doomedId = await IdAsync(doomed);
+                    if (doomedId is null) continue;
+                    var confirm = await (await client.GetAsync($"delete/{doomedId}")).Content.ReadAsStringAsync();
+                    if (!confirm.Contains("name=\"Version\"", StringComparison.Ordinal)) { ledger.Fail(); continue; }
+                    ledger.DeleteTried[doomed] = true;
+                    var delete = await client.PostAsync($"delete/{doomedId}", new FormUrlEncodedContent(
+                        [new("__RequestVerificationToken", Forms.Token(confirm)), new("Version", Forms.Field(confirm, "Version"))]));
+                    if (Succeeded(delete))
+                    {
+                        ledger.Deleted[doomed] = true;
+                        mine.Remove(doomed);
+                    }
+                    else ledger.Fail();
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or InvalidOperationException)
+            {
+                ledger.Fail();
+                await Task.Delay(200, CancellationToken.None);
+            }
+        }
+    }
+
+    private static bool Succeeded(HttpResponseMessage response) =>
+        response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.ToString() == "/";
+
+    private static async Task<bool> SignedInAsync(HttpClient client) =>
+        (await client.GetStringAsync("")).Contains("Signed in as", StringComparison.Ordinal);
+
+    /// <summary>The id of one of this worker's rows, read straight from the database (bookkeeping, past the app).</summary>
+    private async Task<string?> IdAsync(string junk) =>
+        (await Database.ScalarAsync($"SELECT id FROM stuff WHERE junk = '{junk}'"))?.ToString();
+
+    private static int FreePort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    /// <summary>What the workers were told succeeded, and what they tried without being told.</summary>
+    private sealed class Ledger
+    {
+        public ConcurrentDictionary<string, bool> Created { get; } = new();
+        public ConcurrentDictionary<string, string> Edited { get; } = new();
+        public ConcurrentDictionary<string, List<string>> EditTried { get; } = new();
+        public ConcurrentDictionary<string, bool> Deleted { get; } = new();
+        public ConcurrentDictionary<string, bool> DeleteTried { get; } = new();
+        public int StaleRefused;
+        private int _failures;
+
+        public int Failures => _failures;
+
+        public void Fail() => Interlocked.Increment(ref _failures);
+
+        public void TryEdit(string junk, string things) => EditTried.GetOrAdd(junk, _ => []).Add(things);
+    }
+}
