@@ -33,6 +33,26 @@ public sealed class StuffOptions
     [ConfigurationKeyName("STUFF_KEYS")]
     public string? Keys { get; set; }
 
+    /// <summary>Proxies whose X-Forwarded-For/-Proto are believed, besides loopback: addresses or networks (10.0.0.0/8), separated by commas.</summary>
+    [ConfigurationKeyName("STUFF_TRUSTED_PROXIES")]
+    public string? TrustedProxies { get; set; }
+
+    /// <summary>The trusted proxy networks; null when one of them is not an address or a network.</summary>
+    public IReadOnlyList<System.Net.IPNetwork>? TrustedProxyNetworks
+    {
+        get
+        {
+            var networks = new List<System.Net.IPNetwork>();
+            foreach (var part in (TrustedProxies ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (System.Net.IPNetwork.TryParse(part, out var network)) networks.Add(network);
+                else if (System.Net.IPAddress.TryParse(part, out var address)) networks.Add(new System.Net.IPNetwork(address, address.GetAddressBytes().Length * 8));
+                else return null;
+            }
+            return networks;
+        }
+    }
+
     /// <summary>The key ring is in the database rather than in the data directory.</summary>
     public bool KeysInDatabase => string.Equals(Keys?.Trim(), "database", StringComparison.OrdinalIgnoreCase);
 
@@ -62,6 +82,9 @@ public sealed class StuffOptions
     {
         if (NormalizeBasePath(BasePath) is null)
             yield return "STUFF_BASE_PATH must be empty or a path such as /stuff (letters, digits, '-', '_', '.' and '/'; no query, no '..').";
+
+        if (TrustedProxyNetworks is null)
+            yield return "STUFF_TRUSTED_PROXIES must be addresses or networks separated by commas, such as 10.0.0.0/8, 192.0.2.7.";
 
         if (!string.IsNullOrWhiteSpace(Keys) && !KeysInDatabase && !string.Equals(Keys.Trim(), "files", StringComparison.OrdinalIgnoreCase))
             yield return "STUFF_KEYS must be files (the data directory, for one app host) or database (shared by several app hosts).";

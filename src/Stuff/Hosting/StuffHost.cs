@@ -75,10 +75,12 @@ public static class StuffHost
             hsts.MaxAge = TimeSpan.FromDays(730);
             hsts.IncludeSubDomains = true;
         });
-        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<StuffOptions>>((forwarded, stuff) =>
         {
-            // Only the loopback proxy (Apache on the same host) is trusted; KnownProxies defaults to it.
+            // The loopback proxy (Apache on the same host) is trusted, as KnownProxies has it by
+            // default; an Ingress or balancer elsewhere only when STUFF_TRUSTED_PROXIES names it.
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var network in stuff.Value.TrustedProxyNetworks ?? []) forwarded.KnownIPNetworks.Add(network);
         });
         return builder;
     }
