@@ -31,20 +31,32 @@ public sealed class AppService(IShell shell)
 
     private static AppInstances Instances(IShell shell) => new(shell, Layout, Layout.Releases, HasSystemd);
 
-    /// <summary>The live release's port.</summary>
-    private static int LivePort => Layout.Releases.LivePort ?? ReleaseStore.SlotPorts[0];
+    /// <summary>The live release's instances: one port, or several behind the balancer.</summary>
+    private static IReadOnlyList<int> LivePorts =>
+        Layout.Releases.LivePort is { } live ? [.. ReleaseStore.Ports(live, Math.Max(1, Layout.Releases.LiveInstances))] : [ReleaseStore.SlotPorts[0]];
 
-    public Task<bool> IsRunningAsync(CancellationToken cancellationToken) => Instances(shell).IsRunningAsync(LivePort, cancellationToken);
+    public async Task<bool> IsRunningAsync(CancellationToken cancellationToken)
+    {
+        foreach (var port in LivePorts)
+            if (await Instances(shell).IsRunningAsync(port, cancellationToken)) return true;
+        return false;
+    }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Run(Instances(shell).StopAsync(LivePort, cancellationToken));
+    public Task StopAsync(CancellationToken cancellationToken) => Run(async () =>
+    {
+        foreach (var port in LivePorts) await Instances(shell).StopAsync(port, cancellationToken);
+    });
 
-    public Task StartAsync(CancellationToken cancellationToken) => Run(Instances(shell).StartAsync(LivePort, cancellationToken));
+    public Task StartAsync(CancellationToken cancellationToken) => Run(async () =>
+    {
+        foreach (var port in LivePorts) await Instances(shell).StartAsync(port, cancellationToken);
+    });
 
-    private static async Task Run(Task action)
+    private static async Task Run(Func<Task> action)
     {
         try
         {
-            await action;
+            await action();
         }
         catch (StepFailedException e)
         {

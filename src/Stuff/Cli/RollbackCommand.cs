@@ -63,7 +63,8 @@ public static class RollbackCommand
             using var certificate = X509CertificateLoader.LoadCertificateFromFile(layout.CertificateFile);
             selfSigned = certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData);
         }
-        return new SetupSettings(domain, basePath, selfSigned ? TlsMode.SelfSigned : TlsMode.Provided, null, null, ReleaseStore.BinOf(release));
+        return new SetupSettings(domain, basePath, selfSigned ? TlsMode.SelfSigned : TlsMode.Provided, null, null, ReleaseStore.BinOf(release),
+            Math.Max(1, layout.Releases.LiveInstances));
     }
 
     private static async Task RevertMigrationsAsync(SetupContext context, string live, string previous, TextWriter output, CancellationToken cancellationToken)

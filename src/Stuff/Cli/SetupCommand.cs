@@ -21,10 +21,15 @@ public static class SetupCommand
         var certificate = new Option<FileInfo?>("--tls-cert") { Description = "A PEM certificate (with its chain) to serve.", HelpName = "FILE" };
         var key = new Option<FileInfo?>("--tls-key") { Description = "The PEM private key of --tls-cert.", HelpName = "FILE" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Change nothing; print every command and file the setup would run and write." };
+        var instances = new Option<int?>("--instances")
+        {
+            Description = $"How many app instances run behind Apache's balancer (1 to {ReleaseStore.MaxInstances}; default: as installed, 1 the first time).",
+            HelpName = "N",
+        };
 
         var command = new Command("setup", "Install and configure everything the site needs on this server (run as root).")
         {
-            domain, basePath, tls, certificate, key, dryRun,
+            domain, basePath, tls, certificate, key, instances, dryRun,
         };
         command.SetAction(StuffCommandLine.Guard(async (parse, cancellationToken) =>
         {
@@ -32,6 +37,10 @@ public static class SetupCommand
             var settings = Settings(parse.GetRequiredValue(domain), parse.GetValue(basePath), parse.GetValue(tls), parse.GetValue(certificate), parse.GetValue(key));
             var shell = new ProcessShell();
             var facts = await HostFacts.DetectAsync(shell, cancellationToken);
+            var count = parse.GetValue(instances) ?? Math.Max(1, new Layout(facts.Family, facts.PostgresVersion).Releases.LiveInstances);
+            if (count is < 1 or > ReleaseStore.MaxInstances)
+                throw new UserFacingException($"--instances must be a number from 1 to {ReleaseStore.MaxInstances}, not {count}.");
+            settings = settings with { Instances = count };
             var context = new SetupContext(shell, facts, settings);
             var steps = Plan.Steps();
 

@@ -87,7 +87,12 @@ public sealed class ApacheCheck : DoctorCheck
         var (prefix, target) = site.Proxies[^1];
         var expected = context.AppUrl("/");
         var proxiedPath = prefix.TrimEnd('/');
-        yield return Uri.TryCreate(target, UriKind.Absolute, out var url) && Same(url, new Uri(expected))
+        // Behind the balancer, the live instance must be one of its members, under the same path.
+        var reaches = target.StartsWith("balancer://", StringComparison.OrdinalIgnoreCase)
+            ? Uri.TryCreate(target, UriKind.Absolute, out var balancer) && site.BalancerMembers.Any(m =>
+                Uri.TryCreate(m + balancer.AbsolutePath, UriKind.Absolute, out var member) && Same(member, new Uri(expected)))
+            : Uri.TryCreate(target, UriKind.Absolute, out var url) && Same(url, new Uri(expected));
+        yield return reaches
             ? Finding.Ok("apache-proxy", "Apache proxy target", $"{prefix} → {target}")
             : Finding.Failed("apache-proxy", "Apache proxy target", $"Apache sends {prefix} to {target}, but the app listens at {expected}",
                 "every page through Apache fails with 502/503 or 404",

@@ -34,13 +34,13 @@ public sealed class AppInstances(IShell shell, Layout layout, ReleaseStore store
         }
     }
 
-    /// <summary>Starts with the machine: only the live instance is enabled.</summary>
-    public async Task EnableOnlyAsync(int port, CancellationToken cancellationToken)
+    /// <summary>Starts with the machine: only the live instances are enabled.</summary>
+    public async Task EnableOnlyAsync(IReadOnlyCollection<int> ports, CancellationToken cancellationToken)
     {
         if (!systemd) return;
-        await shell.MustAsync("systemctl", ["enable", Layout.Unit(port)], cancellationToken);
-        foreach (var other in ReleaseStore.SlotPorts.Where(p => p != port))
-            await shell.RunAsync("systemctl", ["disable", Layout.Unit(other)], cancellationToken);
+        foreach (var port in ports) await shell.MustAsync("systemctl", ["enable", Layout.Unit(port)], cancellationToken);
+        foreach (var other in ReleaseStore.AllPorts.Where(p => !ports.Contains(p)))
+            await shell.RunAsync("systemctl", ["disable", "--quiet", Layout.Unit(other)], cancellationToken);
     }
 
     /// <summary>Stops what the layout before releases ran (one unit or supervisor on port 5080), which holds a slot's port.</summary>
@@ -122,15 +122,18 @@ public sealed class AppInstances(IShell shell, Layout layout, ReleaseStore store
         return count;
     }
 
-    public static int CountEstablished(IEnumerable<string> lines, int port)
+    /// <summary>Something listens on the port (from /proc/net/tcp and tcp6).</summary>
+    public static bool IsListening(int port) =>
+        new[] { "/proc/net/tcp", "/proc/net/tcp6" }.Where(File.Exists).Any(t => CountEstablished(File.ReadLines(t).Skip(1), port, "0A") > 0);
+
+    public static int CountEstablished(IEnumerable<string> lines, int port, string state = "01")
     {
-        const string established = "01";
         var count = 0;
         foreach (var line in lines)
         {
             // "  0: 0100007F:13D8 0100007F:A1B2 01 ..." — local address:port, remote, state, all hex.
             var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length < 4 || fields[3] != established) continue;
+            if (fields.Length < 4 || fields[3] != state) continue;
             var local = fields[1];
             var colon = local.LastIndexOf(':');
             if (colon > 0 && int.TryParse(local.AsSpan(colon + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var localPort) && localPort == port)

@@ -16,6 +16,15 @@ public sealed class ReleaseStore(string root)
 {
     public static readonly int[] SlotPorts = [5080, 5081];
 
+    /// <summary>The most instances one host runs in a slot, behind Apache's balancer.</summary>
+    public const int MaxInstances = 8;
+
+    /// <summary>The ports of a slot's instances: the slot's own port, then every second one (5080, 5082 ... and 5081, 5083 ...).</summary>
+    public static IEnumerable<int> Ports(int slot, int instances) => Enumerable.Range(0, instances).Select(i => slot + (2 * i));
+
+    /// <summary>Every port an instance of either slot may use.</summary>
+    public static IEnumerable<int> AllPorts => SlotPorts.SelectMany(s => Ports(s, MaxInstances));
+
     /// <summary>Releases kept on disk, besides any a slot still names.</summary>
     public const int Keep = 5;
 
@@ -38,6 +47,9 @@ public sealed class ReleaseStore(string root)
         LinkTarget(Current) is { } target && int.TryParse(Path.GetFileName(target), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && SlotPorts.Contains(port)
             ? port
             : null;
+
+    /// <summary>How many instances the live slot runs: its ports that name a release, from the first on.</summary>
+    public int LiveInstances => LivePort is { } live ? Ports(live, MaxInstances).TakeWhile(p => ReleaseIn(p) is not null).Count() : 0;
 
     /// <summary>The port a new release starts on: the slot that is not live.</summary>
     public int IdlePort => SlotPorts.First(p => p != LivePort);
@@ -81,6 +93,12 @@ public sealed class ReleaseStore(string root)
         }
     }
 
+    /// <summary>Forgets which release a port ran (an instance no longer wanted).</summary>
+    public void Unpoint(int port)
+    {
+        if (LinkTarget(SlotPath(port)) is not null) File.Delete(SlotPath(port));
+    }
+
     /// <summary>Makes a slot name a release.</summary>
     public void Point(int port, string release)
     {
@@ -112,7 +130,7 @@ public sealed class ReleaseStore(string root)
     /// <summary>Releases to delete: the oldest beyond <see cref="Keep"/>, never one a slot names.</summary>
     public IReadOnlyList<string> Surplus()
     {
-        var inUse = SlotPorts.Select(ReleaseIn).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var inUse = AllPorts.Select(ReleaseIn).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var all = List();
         return all.Take(Math.Max(0, all.Count - Keep)).Where(r => !inUse.Contains(r)).ToList();
     }

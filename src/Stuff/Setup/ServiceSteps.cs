@@ -63,7 +63,20 @@ public static class Templates
         var layout = context.Layout;
         var settings = context.Settings;
         var basePath = settings.BasePath;
-        var target = $"http://127.0.0.1:{context.LivePort}{basePath}/";
+        // One instance: straight to it. Several: Apache's balancer spreads requests over them and
+        // sends a request on to another when one does not answer.
+        var single = context.Settings.Instances == 1;
+        var target = single ? $"http://127.0.0.1:{context.LivePort}{basePath}/" : $"balancer://stuff{basePath}/";
+        var members = single ? "" : string.Concat(context.LivePorts.Select(p => $"""
+
+                    BalancerMember "http://127.0.0.1:{p}" retry=5
+            """));
+        var balancer = single ? "" : $"""
+
+                <Proxy "balancer://stuff">{members}
+                    ProxySet lbmethod=byrequests
+                </Proxy>
+            """;
         var logs = context.Facts.Family == Family.Debian ? "${APACHE_LOG_DIR}" : "logs";
         const string fingerprinted = @"\.[a-z0-9]{10}\.[a-z0-9]+$";
         var slashRedirect = basePath.Length > 0
@@ -118,10 +131,10 @@ public static class Templates
                 </Directory>
             {slashRedirect}
                 # The app, on loopback (the live release's slot; setup switches it with a graceful
-                # reload); it trusts these forwarded headers from loopback only.
+                # reload); it trusts these forwarded headers from loopback only.{balancer}
                 ProxyPreserveHost On
                 RequestHeader set X-Forwarded-Proto "https"
-                ProxyPass {basePath}/ {target} retry=0
+                ProxyPass {basePath}/ {target}{(single ? " retry=0" : "")}
                 ProxyPassReverse {basePath}/ {target}
             </VirtualHost>
 
@@ -145,18 +158,18 @@ public sealed class ServiceStep : Step
     public override IEnumerable<string> Describe(SetupContext context)
     {
         var idle = context.Releases.IdlePort;
-        var slot = context.Releases.SlotPath(idle);
+        var ports = ReleaseStore.Ports(idle, context.Settings.Instances).ToList();
         IEnumerable<string> start = context.Facts.HasSystemd
-            ? [.. Templates.Unit(context).Describe(), "run systemctl daemon-reload", $"run systemctl start {Layout.Unit(idle)}"]
-            : ["(no systemd here: each slot runs under `stuff supervise`, which restarts it when it fails)",
-               $"run setsid -f runuser -u {Layout.ServiceUser} -- {string.Join(' ', Supervisor.Command(context.Layout, context.Releases, idle))}"];
+            ? [.. Templates.Unit(context).Describe(), "run systemctl daemon-reload", .. ports.Select(p => $"run systemctl start {Layout.Unit(p)}")]
+            : ["(no systemd here: each instance runs under `stuff supervise`, which restarts it when it fails)",
+               .. ports.Select(p => $"run setsid -f runuser -u {Layout.ServiceUser} -- {string.Join(' ', Supervisor.Command(context.Layout, context.Releases, p))}")];
         return [
-            $"(when the release or settings changed, or nothing serves: the release starts on the idle slot, port {idle})",
-            $"link {slot} -> the release",
+            $"(when the release or settings changed, or nothing serves: the release starts on the idle slot, port(s) {string.Join(", ", ports)})",
+            .. ports.Select(p => $"link {context.Releases.SlotPath(p)} -> the release"),
             .. start,
-            $"wait up to {ReadyWithin.TotalSeconds:0} s for {context.AppUrl(idle)}/readyz   (never ready: stop it, show its log, keep the live release)",
-            $"link {context.Releases.Current} -> {slot}",
-            .. context.Facts.HasSystemd ? new[] { $"run systemctl enable {Layout.Unit(idle)}" } : [],
+            .. ports.Select(p => $"wait up to {ReadyWithin.TotalSeconds:0} s for {context.AppUrl(p)}/readyz   (never ready: stop them, show the log, keep the live release)"),
+            $"link {context.Releases.Current} -> {context.Releases.SlotPath(idle)}",
+            .. context.Facts.HasSystemd ? ports.Select(p => $"run systemctl enable {Layout.Unit(p)}") : [],
         ];
     }
 
@@ -167,9 +180,15 @@ public sealed class ServiceStep : Step
         if (store.LivePort is not { } live) return "no release is live yet";
         if (context.Release is { } release && store.ReleaseIn(live) != release)
             return $"release {ReleaseStore.NameOf(release)} is not live yet (live: {ReleaseStore.NameOf(store.ReleaseIn(live))})";
-        if (!await context.Instances.IsRunningAsync(live, cancellationToken)) return "the app is not running";
+        if (store.LiveInstances != context.Settings.Instances)
+            return $"{context.Settings.Instances} instance(s) wanted, {store.LiveInstances} run";
         if (context.AppRestartNeeded) return "the settings changed";
-        return await AppInstances.IsReadyAsync(context.AppUrl(live), cancellationToken) ? null : "the app is running but not ready";
+        foreach (var port in context.LivePorts)
+        {
+            if (!await context.Instances.IsRunningAsync(port, cancellationToken)) return $"the app on port {port} is not running";
+            if (!await AppInstances.IsReadyAsync(context.AppUrl(port), cancellationToken)) return $"the app on port {port} is running but not ready";
+        }
+        return null;
     }
 
     public override async Task ApplyAsync(SetupContext context, CancellationToken cancellationToken)
@@ -179,9 +198,18 @@ public sealed class ServiceStep : Step
         var release = context.Release ?? store.LiveRelease
             ?? throw new StepFailedException("there is no release to start; run setup from the published release.");
         var idle = store.IdlePort;
+        var ports = ReleaseStore.Ports(idle, context.Settings.Instances).ToList();
         if (store.LivePort is null) await instances.StopLegacyAsync(cancellationToken);
         // Whatever is left on the idle slot (a release that never became ready) makes way.
-        await instances.StopAsync(idle, cancellationToken);
+        foreach (var port in ports) await instances.StopAsync(port, cancellationToken);
+        foreach (var port in ports)
+        {
+            // A process setup does not know (one that lost its supervisor, or another program) would
+            // make the new release fail to listen; say so now rather than after a minute of retries.
+            for (var i = 0; i < 20 && AppInstances.IsListening(port); i++) await Task.Delay(250, cancellationToken);
+            if (AppInstances.IsListening(port))
+                throw new StepFailedException($"port {port} is taken by a process setup did not start (see `ss -ltnp 'sport = :{port}'`); stop it, then run setup again. The live release keeps serving.");
+        }
         if (context.Facts.HasSystemd)
         {
             var unit = Templates.Unit(context);
@@ -189,20 +217,33 @@ public sealed class ServiceStep : Step
             await context.Shell.MustAsync("systemctl", ["daemon-reload"], cancellationToken);
         }
 
-        store.Point(idle, release);
-        await instances.StartAsync(idle, cancellationToken);
-        if (!await AppInstances.WaitUntilReadyAsync(context.AppUrl(idle), ReadyWithin, cancellationToken))
+        foreach (var port in ports)
         {
-            var log = await instances.LogTailAsync(idle, 20, cancellationToken);
-            await instances.StopAsync(idle, cancellationToken);
+            store.Point(port, release);
+            await instances.StartAsync(port, cancellationToken);
+        }
+        var deadline = DateTime.UtcNow + ReadyWithin;
+        int? unready = null;
+        foreach (var port in ports)
+        {
+            if (await AppInstances.WaitUntilReadyAsync(context.AppUrl(port), deadline - DateTime.UtcNow, cancellationToken)) continue;
+            unready = port;
+            break;
+        }
+        if (unready is { } idlePort)
+        {
+            var log = await instances.LogTailAsync(idlePort, 20, cancellationToken);
+            foreach (var started in ports) await instances.StopAsync(started, cancellationToken);
             // The files the new release copied over the unversioned names go back to the live release's.
             if (store.LiveRelease is { } serving) await CollectStaticStep.CollectAsync(context, ReleaseStore.ExecutableOf(serving), cancellationToken);
             var live = store.LivePort is { } port ? $"the live release {ReleaseStore.NameOf(store.ReleaseIn(port))} keeps serving on port {port}" : "nothing was serving before";
             throw new StepFailedException(
-                $"release {ReleaseStore.NameOf(release)} did not become ready at {context.AppUrl(idle)}/readyz within {ReadyWithin.TotalSeconds:0} s and was stopped; {live}. Its last log lines:{Environment.NewLine}{log}");
+                $"release {ReleaseStore.NameOf(release)} did not become ready at {context.AppUrl(idlePort)}/readyz within {ReadyWithin.TotalSeconds:0} s and was stopped; {live}. Its last log lines:{Environment.NewLine}{log}");
         }
+        // Links left by a run with more instances would count as instances of this one.
+        foreach (var extra in ReleaseStore.Ports(idle, ReleaseStore.MaxInstances).Skip(ports.Count)) store.Unpoint(extra);
         store.MakeLive(idle);
-        await instances.EnableOnlyAsync(idle, cancellationToken);
+        await instances.EnableOnlyAsync(ports, cancellationToken);
         context.AppRestartNeeded = false;
     }
 }
@@ -223,12 +264,17 @@ public sealed class RetireStep : Step
         $"delete releases in {context.Releases.ReleasesDirectory} beyond the newest {ReleaseStore.Keep}, never one a slot names",
     ];
 
+    /// <summary>Ports whose instances are not wanted: the other slot's, and the live slot's beyond the instances asked for.</summary>
+    private static IEnumerable<int> Unwanted(SetupContext context) =>
+        ReleaseStore.AllPorts.Where(p => !context.LivePorts.Contains(p));
+
     public override async Task<string?> CheckAsync(SetupContext context, CancellationToken cancellationToken)
     {
         var store = context.Releases;
-        foreach (var port in ReleaseStore.SlotPorts.Where(p => p != store.LivePort))
+        foreach (var port in Unwanted(context))
             if (await context.Instances.IsRunningAsync(port, cancellationToken))
                 return $"release {ReleaseStore.NameOf(store.ReleaseIn(port))} still runs on port {port}";
+        if (store.LiveInstances > context.Settings.Instances) return $"port {context.LivePorts[^1] + 2} is linked but not wanted";
         var surplus = store.Surplus();
         return surplus.Count == 0 ? null : $"{surplus.Count} release(s) older than the newest {ReleaseStore.Keep}";
     }
@@ -236,12 +282,17 @@ public sealed class RetireStep : Step
     public override async Task ApplyAsync(SetupContext context, CancellationToken cancellationToken)
     {
         var store = context.Releases;
-        foreach (var port in ReleaseStore.SlotPorts.Where(p => p != store.LivePort))
+        var running = new List<int>();
+        foreach (var port in Unwanted(context))
+            if (await context.Instances.IsRunningAsync(port, cancellationToken)) running.Add(port);
+        foreach (var port in running)
         {
-            if (!await context.Instances.IsRunningAsync(port, cancellationToken)) continue;
             await AppInstances.DrainAsync(port, DrainAtMost, cancellationToken);
             await context.Instances.StopAsync(port, cancellationToken);
         }
+        // The slots' own ports keep their link (rollback and the tests read it); extra instances' go.
+        foreach (var port in Unwanted(context).Where(p => !ReleaseStore.SlotPorts.Contains(p)))
+            store.Unpoint(port);
         store.Prune();
     }
 }

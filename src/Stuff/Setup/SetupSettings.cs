@@ -9,7 +9,8 @@ public sealed record SetupSettings(
     TlsMode Tls,
     string? CertificateFile,
     string? KeyFile,
-    string SourceDirectory);
+    string SourceDirectory,
+    int Instances = 1);
 
 /// <summary>
 /// Where everything goes on the server. Releases live under /opt/stuff/releases/*/bin, which

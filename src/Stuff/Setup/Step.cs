@@ -26,6 +26,9 @@ public sealed class SetupContext(IShell shell, HostFacts facts, SetupSettings se
     /// <summary>The port Apache sends traffic to: the live slot's, or the first slot's before anything went live.</summary>
     public int LivePort => Releases.LivePort ?? ReleaseStore.SlotPorts[0];
 
+    /// <summary>The ports of the live slot's instances.</summary>
+    public IReadOnlyList<int> LivePorts => [.. ReleaseStore.Ports(LivePort, Settings.Instances)];
+
     /// <summary>Set by steps whose change only takes effect when the app restarts (binary, settings, unit).</summary>
     public bool AppRestartNeeded { get; set; }
 

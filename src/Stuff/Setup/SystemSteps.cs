@@ -36,17 +36,17 @@ public sealed class PackagesStep : Step
     }
 }
 
-/// <summary>Debian enables few Apache modules; the site needs the proxy, headers and TLS ones.</summary>
+/// <summary>Debian enables few Apache modules; the site needs the proxy, balancer, headers and TLS ones.</summary>
 public sealed class ApacheModulesStep : Step
 {
     /// <summary>What the site in Apache uses; the doctor checks the same list.</summary>
-    public static readonly string[] Modules = ["proxy", "proxy_http", "headers", "ssl", "alias"];
+    public static readonly string[] Modules = ["proxy", "proxy_http", "headers", "ssl", "alias", "proxy_balancer", "lbmethod_byrequests", "slotmem_shm"];
 
     public override string Name => "Apache modules";
 
     public override IEnumerable<string> Describe(SetupContext context) => context.Facts.Family == Family.Debian
         ? [$"run a2enmod {string.Join(' ', Modules)}"]
-        : ["(Fedora loads proxy, proxy_http, headers and ssl with the httpd and mod_ssl packages)"];
+        : ["(Fedora loads proxy, proxy_http, proxy_balancer, headers and ssl with the httpd and mod_ssl packages)"];
 
     public override Task<string?> CheckAsync(SetupContext context, CancellationToken cancellationToken)
     {

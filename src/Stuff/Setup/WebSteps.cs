@@ -72,12 +72,16 @@ public sealed class SelinuxStep : Step
 
     public static IEnumerable<string[]> Commands(SetupContext context)
     {
-        foreach (var port in ReleaseStore.SlotPorts)
+        foreach (var port in Ports(context))
             yield return ["semanage", "port", "-a", "-t", "http_port_t", "-p", "tcp", port.ToString(System.Globalization.CultureInfo.InvariantCulture)];
         yield return ["setsebool", "-P", "httpd_graceful_shutdown", "1"];
         foreach (var path in LabelledPaths(context))
             yield return ["restorecon", "-R", path];
     }
+
+    /// <summary>The ports Apache connects to: every instance's, in both slots.</summary>
+    private static IEnumerable<int> Ports(SetupContext context) =>
+        ReleaseStore.SlotPorts.SelectMany(s => ReleaseStore.Ports(s, context.Settings.Instances));
 
     /// <summary>The canonical paths to relabel: symlinks resolved, as semanage and restorecon need (every release is a real directory under the app root).</summary>
     public static IEnumerable<string> LabelledPaths(SetupContext context) =>
@@ -112,7 +116,7 @@ public sealed class SelinuxStep : Step
         var boolean = await context.Shell.RunAsync("getsebool", ["httpd_graceful_shutdown"], cancellationToken);
         if (!SelinuxFacts.BooleanIsOn(boolean.Output, "httpd_graceful_shutdown")) return "httpd_graceful_shutdown is off";
         var ports = await context.Shell.RunAsync("semanage", ["port", "-l", "-C"], cancellationToken);
-        if (ReleaseStore.SlotPorts.FirstOrDefault(p => !SelinuxFacts.PortIsHttp(ports.Output, p)) is var port and > 0) return $"port {port} is not labelled http_port_t";
+        if (Ports(context).FirstOrDefault(p => !SelinuxFacts.PortIsHttp(ports.Output, p)) is var port and > 0) return $"port {port} is not labelled http_port_t";
         foreach (var path in LabelledPaths(context))
         {
             var dry = await context.Shell.RunAsync("restorecon", ["-Rn", "-v", path], cancellationToken);

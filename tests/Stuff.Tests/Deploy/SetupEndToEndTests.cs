@@ -138,6 +138,9 @@ public sealed class SetupEndToEndTests
     private static async Task UninstallAsync()
     {
         await StopAllSupervisorsAsync();
+        // A fresh server runs none: anything left from an earlier run (however it lost its supervisor) goes too.
+        await RunAsync("pkill", "-TERM", "-f", "^/opt/stuff/");
+        for (var i = 0; i < 40 && (await RunAsync("pgrep", "-f", "^/opt/stuff/")).ExitCode == 0; i++) await Task.Delay(250);
         // The cluster may be stopped (a reboot, another test run); the old database must go all the same.
         foreach (var version in Directory.Exists("/etc/postgresql") ? Directory.GetDirectories("/etc/postgresql") : [])
             await RunAsync("pg_ctlcluster", Path.GetFileName(version), "main", "start");

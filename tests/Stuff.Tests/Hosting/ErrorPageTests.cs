@@ -10,13 +10,30 @@ public sealed class ErrorPageTests(PostgresSite site) : SiteTests(site)
     [Fact]
     public async Task A_failure_in_production_shows_a_request_id_and_no_details()
     {
-        using var broken = Site.WithWebHostBuilder(b => b.UseSetting("DATABASE_URL", "postgres://stuff:secret-password@127.0.0.1:1/nowhere"));
+        // A reachable database without the schema: the query itself fails.
+        await using var unmigrated = await TestDatabase.CreateAsync(Site.Provider, Site.DataDirectory);
+        using var broken = Site.WithWebHostBuilder(b => b.UseSetting("DATABASE_URL", unmigrated.Url));
 
         var response = await Site.Client(broken).GetAsync("/");
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         var html = await response.BodyAsync();
         Assert.Contains("Something went wrong", html);
+        Assert.Matches("request id: <code>[^<]+</code>", html);
+        Assert.DoesNotContain("Exception", html);
+        Assert.DoesNotContain(" at ", html);
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_is_temporarily_unavailable_without_details()
+    {
+        using var broken = Site.WithWebHostBuilder(b => b.UseSetting("DATABASE_URL", "postgres://stuff:secret-password@127.0.0.1:1/nowhere"));
+
+        var response = await Site.Client(broken).GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var html = await response.BodyAsync();
+        Assert.Contains("Temporarily unavailable", html);
         Assert.Matches("request id: <code>[^<]+</code>", html);
         Assert.DoesNotContain("Exception", html);
         Assert.DoesNotContain("secret-password", html);

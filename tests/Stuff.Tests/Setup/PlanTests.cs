@@ -11,9 +11,9 @@ public sealed class PlanTests
             throw new InvalidOperationException($"The plan ran {command}; describing a plan must not run anything.");
     }
 
-    private static SetupContext Context(Family family, bool selinux = false, bool systemd = true, string basePath = "/stuff") =>
+    private static SetupContext Context(Family family, bool selinux = false, bool systemd = true, string basePath = "/stuff", int instances = 1) =>
         new(new NoShell(), new HostFacts(family, family.ToString(), systemd, selinux, 15),
-            new SetupSettings("example.org", basePath, TlsMode.SelfSigned, null, null, "/tmp/release"),
+            new SetupSettings("example.org", basePath, TlsMode.SelfSigned, null, null, "/tmp/release", instances),
             // Nothing installed: not this machine's /opt/stuff, which a deploy test may have set up.
             new ReleaseStore("/nonexistent/opt/stuff"));
 
@@ -134,6 +134,26 @@ public sealed class PlanTests
         Assert.Equal("webadmin", directories["/opt/stuff/releases"].Group);
         Assert.False(directories.ContainsKey("/opt/stuff/bin"), "bin is the link to the live release, not a directory");
         Assert.DoesNotContain(directories.Values, d => d.Mode.HasFlag(UnixFileMode.OtherWrite));
+    }
+
+    [Fact]
+    public void Several_instances_run_on_every_second_port_behind_apaches_balancer()
+    {
+        var context = Context(Family.Fedora, selinux: true, systemd: false, instances: 2);
+        var site = Templates.ApacheSite(context).Content;
+        var plan = Plan(context);
+
+        Assert.Contains("<Proxy \"balancer://stuff\">", site);
+        Assert.Contains("BalancerMember \"http://127.0.0.1:5080\" retry=5", site);
+        Assert.Contains("BalancerMember \"http://127.0.0.1:5082\" retry=5", site);
+        Assert.Contains("ProxySet lbmethod=byrequests", site);
+        Assert.Contains("ProxyPass /stuff/ balancer://stuff/stuff/\n", site);
+        Assert.Contains("ProxyPassReverse /stuff/ balancer://stuff/stuff/", site);
+        Assert.Contains("supervise --pid-file /run/stuff/stuff-5080.pid", plan);
+        Assert.Contains("supervise --pid-file /run/stuff/stuff-5082.pid", plan);
+        var ports = SelinuxStep.Commands(context).Where(c => c[0] == "semanage").Select(c => c[^1]).ToList();
+        Assert.Equal(["5080", "5082", "5081", "5083"], ports);
+        Assert.DoesNotContain("balancer://", Templates.ApacheSite(Context(Family.Fedora)).Content);
     }
 
     [Fact]

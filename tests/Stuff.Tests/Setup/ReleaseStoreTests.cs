@@ -118,6 +118,21 @@ public sealed class ReleaseStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_slots_instances_take_every_second_port_and_count_by_their_links()
+    {
+        Assert.Equal([5080, 5082, 5084], ReleaseStore.Ports(5080, 3));
+        Assert.Equal([5081, 5083], ReleaseStore.Ports(5081, 2));
+        var release = Release("0.1.0-20261201T090000Z");
+        _store.Point(5080, release);
+        _store.Point(5082, release);
+        _store.MakeLive(5080);
+
+        Assert.Equal(2, _store.LiveInstances);
+        _store.Unpoint(5082);
+        Assert.Equal(1, _store.LiveInstances);
+    }
+
+    [Fact]
     public void New_release_names_are_unique_and_carry_the_version()
     {
         var at = new DateTime(2026, 12, 1, 9, 15, 0, DateTimeKind.Utc);

@@ -1,0 +1,83 @@
+using Stuff.Setup;
+using Stuff.Tests.Infrastructure;
+using static Stuff.Tests.Deploy.Machine;
+
+namespace Stuff.Tests.Deploy;
+
+/// <summary>
+/// `stuff setup --instances 2` on this machine: two app instances behind Apache's balancer. A
+/// signed-in person keeps working while either instance is stopped under load, and a stopped
+/// instance that starts again takes its share of the traffic back.
+/// </summary>
+[Collection(DeployCollection.Name)]
+public sealed class BalancerDeployTests(DeployedSite site) : IClassFixture<DeployedSite>
+{
+    private const string Stuff = DeployedSite.Installed;
+    private const string UserPassword = "balanced passphrase for tests";
+
+    [DeployFact]
+    public async Task Two_instances_share_the_work_and_either_can_stop_under_load()
+    {
+        _ = site;
+        try
+        {
+            var setup = await RunAsync(Stuff, "setup", "--domain", "localhost", "--tls", "self-signed", "--instances", "2");
+            Assert.True(setup.ExitCode == 0, setup.ToString());
+            var ports = ReleaseStore.Ports(LivePort, 2).ToList();
+            var apache = await File.ReadAllTextAsync("/etc/apache2/sites-available/stuff.conf");
+            Assert.Contains("ProxyPass /stuff/ balancer://stuff/stuff/", apache);
+            foreach (var port in ports) Assert.Contains($"BalancerMember \"http://127.0.0.1:{port}\"", apache);
+            var doctor = await RunAsync(Stuff, "doctor");
+            Assert.True(doctor.ExitCode == 0, doctor.ToString());
+
+            var name = $"balanced{Guid.NewGuid():N}"[..20];
+            var user = await RunAsync("runuser", "-u", "stuff", "--", "env", "STUFF_ENV_FILE=/etc/stuff/stuff.env", $"STUFF_USER_PASSWORD={UserPassword}",
+                Stuff, "createuser", "--username", name, "--no-input");
+            Assert.True(user.ExitCode == 0, user.ToString());
+            using var person = ThroughApache();
+            await Forms.AssertRedirectAsync(await Forms.PostAsync(person, "https://localhost/stuff/account/login", [new("Form.Username", name), new("Form.Password", UserPassword)]));
+
+            foreach (var stopped in ports)
+            {
+                var (_, served) = await ReleaseDeployTests.UnderLoadAsync(async () =>
+                {
+                    await StopInstanceAsync(stopped);
+                    // The other instance knows the person: the key ring is the host's.
+                    await Forms.AssertRedirectAsync(await Forms.PostAsync(person, "https://localhost/stuff/new",
+                        [new("Form.Junk", $"while {stopped} was down"), new("Form.Things", "t"), new("Form.SomeNum", "1")]));
+                    await Task.Delay(TimeSpan.FromSeconds(2));
+                    await StartInstanceAsync(stopped);
+                    // Past the balancer's retry interval, so the instance is asked again.
+                    await Task.Delay(TimeSpan.FromSeconds(6));
+                    return 0;
+                });
+                served.AssertFailureRateBelow(0.001);
+            }
+            var list = await person.GetStringAsync("https://localhost/stuff/");
+            foreach (var port in ports) Assert.Contains($"while {port} was down", list);
+        }
+        finally
+        {
+            var single = await RunAsync(Stuff, "setup", "--domain", "localhost", "--tls", "self-signed", "--instances", "1");
+            Assert.True(single.ExitCode == 0, single.ToString());
+        }
+        Assert.DoesNotContain("balancer://", await File.ReadAllTextAsync("/etc/apache2/sites-available/stuff.conf"));
+        Assert.Equal(1, Releases.LiveInstances);
+    }
+
+    private static async Task StopInstanceAsync(int port)
+    {
+        var pid = (await File.ReadAllTextAsync($"/run/stuff/stuff-{port}.pid")).Trim();
+        await RunAsync("kill", "-TERM", pid);
+        for (var i = 0; i < 60 && Directory.Exists($"/proc/{pid}"); i++) await Task.Delay(250);
+    }
+
+    /// <summary>Starts the instance the way setup does (and the doctor's fix says), then waits until it is ready.</summary>
+    private static async Task StartInstanceAsync(int port)
+    {
+        var layout = new Layout(Family.Debian, 0);
+        var command = string.Join(' ', Supervisor.Command(layout, Releases, port));
+        await ShAsync($"setsid -f runuser -u stuff -- {command}");
+        Assert.True(await AppInstances.WaitUntilReadyAsync($"http://127.0.0.1:{port}/stuff", TimeSpan.FromSeconds(60), CancellationToken.None), $"the instance on {port} did not get ready");
+    }
+}
