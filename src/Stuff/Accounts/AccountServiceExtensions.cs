@@ -46,6 +46,14 @@ public static class AccountServiceExtensions
                 return Task.CompletedTask;
             };
         });
+        services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<Microsoft.Extensions.Options.IOptions<Configuration.StuffOptions>>((cookie, stuff) =>
+            {
+                if (!stuff.Value.HostPrefixedCookies) return;
+                cookie.Cookie.Name = stuff.Value.CookieName("stuff.auth");
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+                cookie.Cookie.Path = "/";
+            });
         return services;
     }
 

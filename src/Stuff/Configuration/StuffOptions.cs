@@ -56,6 +56,17 @@ public sealed class StuffOptions
     /// <summary>The key ring is in the database rather than in the data directory.</summary>
     public bool KeysInDatabase => string.Equals(Keys?.Trim(), "database", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// A site deployed at the root of its own domain (behind TLS, as setup makes it) names its
+    /// cookies __Host-…, which browsers accept only Secure, for path / and without a Domain, so
+    /// no other site on a sibling domain or path can set or shadow them. Under a base path that
+    /// prefix is not allowed.
+    /// </summary>
+    public bool HostPrefixedCookies => !string.IsNullOrWhiteSpace(Domain) && NormalizedBasePath.Length == 0;
+
+    /// <summary>A cookie's name, with the __Host- prefix where <see cref="HostPrefixedCookies"/>.</summary>
+    public string CookieName(string name) => HostPrefixedCookies ? "__Host-" + name : name;
+
     /// <summary>The base path in canonical form: empty, or "/segment[/segment...]" without a trailing slash.</summary>
     public string NormalizedBasePath => NormalizeBasePath(BasePath) ?? "";
 

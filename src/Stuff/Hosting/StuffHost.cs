@@ -53,12 +53,17 @@ public static class StuffHost
             messages.SetValueMustBeANumberAccessor(_ => "Enter a whole number.");
         });
         // Cookies are Secure whenever the request is HTTPS, which behind the proxy is every request it forwards.
-        builder.Services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(o =>
+        builder.Services.AddOptions<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>().Configure<IOptions<StuffOptions>>((o, stuff) =>
         {
-            o.Cookie.Name = MessageCookie;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.Name = stuff.Value.CookieName(MessageCookie);
+            o.Cookie.SecurePolicy = stuff.Value.HostPrefixedCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         });
-        builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+        builder.Services.AddAntiforgery();
+        builder.Services.AddOptions<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>().Configure<IOptions<StuffOptions>>((o, stuff) =>
+        {
+            if (stuff.Value.HostPrefixedCookies) o.Cookie.Name = stuff.Value.CookieName("stuff.antiforgery");
+            o.Cookie.SecurePolicy = stuff.Value.HostPrefixedCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+        });
         builder.Services.AddDataProtection().SetApplicationName("stuff");
         // One host keeps its keys in its data directory; several hosts behind a balancer share
         // them through the database, so a cookie or form from one is good on the others.

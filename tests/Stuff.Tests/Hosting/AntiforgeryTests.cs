@@ -1,9 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Stuff.Tests.Infrastructure;
 
 namespace Stuff.Tests.Hosting;
@@ -22,20 +18,11 @@ public sealed partial class AntiforgeryTests(SqliteSite site) : SiteTests(site)
     [GeneratedRegex(@"\{[^}]+\}")]
     private static partial Regex RouteParameter();
 
-    private async Task<IReadOnlyList<(string Page, string Url)>> PostHandlersAsync()
-    {
-        var loader = Site.Services.GetRequiredService<PageLoader>();
-        var handlers = new List<(string, string)>();
-        foreach (var endpoint in Site.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
-        {
-            if (endpoint.Metadata.GetMetadata<PageActionDescriptor>() is not { } page || RenderOnly.Contains(page.ViewEnginePath)) continue;
-            var compiled = await loader.LoadAsync(page, endpoint.Metadata);
-            var path = RouteParameter().Replace(endpoint.RoutePattern.RawText ?? "", "1");
-            foreach (var handler in compiled.HandlerMethods.Where(h => string.Equals(h.HttpMethod, "POST", StringComparison.OrdinalIgnoreCase)))
-                handlers.Add((page.ViewEnginePath + (handler.Name is null ? "" : "?handler=" + handler.Name), path + (handler.Name is null ? "" : "?handler=" + handler.Name)));
-        }
-        return [.. handlers.Distinct()];
-    }
+    private async Task<IReadOnlyList<(string Page, string Url)>> PostHandlersAsync() =>
+        [.. (await SitePage.AllAsync(Site.Services))
+            .Where(p => !RenderOnly.Contains(p.Path))
+            .SelectMany(p => p.PostHandlers.Select(h => (p.Path + (h is null ? "" : "?handler=" + h), RouteParameter().Replace(p.Route, "1") + (h is null ? "" : "?handler=" + h))))
+            .Distinct()];
 
     [Fact]
     public async Task Every_post_handler_refuses_a_missing_or_forged_token()

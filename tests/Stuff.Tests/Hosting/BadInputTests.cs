@@ -1,10 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Stuff.Tests.Infrastructure;
 
 namespace Stuff.Tests.Hosting;
@@ -40,19 +36,8 @@ public sealed partial class BadInputTests(SqliteSite site) : SiteTests(site)
     private static partial Regex FieldName();
 
     /// <summary>The route patterns of every page with a POST handler.</summary>
-    private async Task<IReadOnlyList<string>> FormRoutesAsync()
-    {
-        var loader = Site.Services.GetRequiredService<PageLoader>();
-        var routes = new List<string>();
-        foreach (var endpoint in Site.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
-        {
-            if (endpoint.Metadata.GetMetadata<PageActionDescriptor>() is not { } page || Skipped.Contains(page.ViewEnginePath)) continue;
-            var compiled = await loader.LoadAsync(page, endpoint.Metadata);
-            if (compiled.HandlerMethods.Any(h => string.Equals(h.HttpMethod, "POST", StringComparison.OrdinalIgnoreCase)))
-                routes.Add("/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/'));
-        }
-        return routes;
-    }
+    private async Task<IReadOnlyList<string>> FormRoutesAsync() =>
+        [.. (await SitePage.AllAsync(Site.Services)).Where(p => !Skipped.Contains(p.Path) && p.PostHandlers.Count > 0).Select(p => p.Route)];
 
     /// <summary>The route with its ids filled in by objects of its own, so that a form that deletes one leaves the others' targets alone.</summary>
     private async Task<string> UrlAsync(string route, int n)
