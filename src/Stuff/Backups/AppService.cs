@@ -32,8 +32,7 @@ public sealed class AppService(IShell shell)
     private static AppInstances Instances(IShell shell) => new(shell, Layout, Layout.Releases, HasSystemd);
 
     /// <summary>The live release's instances: one port, or several behind the balancer.</summary>
-    private static IReadOnlyList<int> LivePorts =>
-        Layout.Releases.LivePort is { } live ? [.. ReleaseStore.Ports(live, Math.Max(1, Layout.Releases.LiveInstances))] : [ReleaseStore.SlotPorts[0]];
+    private static IReadOnlyList<int> LivePorts => Layout.Releases.LivePorts is { Count: > 0 } ports ? ports : [ReleaseStore.SlotPorts[0]];
 
     public async Task<bool> IsRunningAsync(CancellationToken cancellationToken)
     {

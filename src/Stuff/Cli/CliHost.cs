@@ -6,11 +6,13 @@ namespace Stuff.Cli;
 /// <summary>The site's services without its web server, for the management commands.</summary>
 public static class CliHost
 {
-    public static WebApplication Build(ParseResult parse)
+    public static WebApplication Build(ParseResult parse) => Build(parse.GetValue(StuffCommandLine.Verbose));
+
+    public static WebApplication Build(bool verbose)
     {
         var builder = StuffHost.CreateBuilder([]);
         // The commands report for themselves; framework log lines would only bury the one line that matters.
-        if (!parse.GetValue(StuffCommandLine.Verbose)) builder.Logging.ClearProviders();
+        if (!verbose) builder.Logging.ClearProviders();
         return builder.Build();
     }
 }

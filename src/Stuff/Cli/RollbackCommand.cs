@@ -118,7 +118,7 @@ public static class RollbackCommand
         try
         {
             Environment.SetEnvironmentVariable("STUFF_ENV_FILE", context.Layout.EnvFile);
-            await using var app = Hosting.StuffHost.CreateBuilder([]).Build();
+            await using var app = CliHost.Build(verbose: false);
             await using var scope = app.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var stuff = await db.Stuff.CountAsync(s => s.UpdatedAt > since, cancellationToken);
@@ -144,5 +144,5 @@ public static class RollbackCommand
         RunAsync(context, release, cancellationToken, "migrate", "--list");
 
     private static Task<ShellResult> RunAsync(SetupContext context, string release, CancellationToken cancellationToken, params string[] args) =>
-        context.Shell.RunAsync("runuser", ["-u", Layout.ServiceUser, "--", "env", $"STUFF_ENV_FILE={context.Layout.EnvFile}", ReleaseStore.ExecutableOf(release), .. args], cancellationToken);
+        InstalledApp.RunAsync(context, ReleaseStore.ExecutableOf(release), cancellationToken, args);
 }

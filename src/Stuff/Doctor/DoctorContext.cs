@@ -96,7 +96,7 @@ public sealed class DoctorContext
 
     public string StartApp => Facts.HasSystemd
         ? $"sudo systemctl start {Layout.Unit(LivePort)}"
-        : $"sudo setsid -f runuser -u {Layout.ServiceUser} -- {string.Join(' ', Supervisor.Command(Layout, Releases, LivePort)).Replace(Layout.EnvFile, EnvFilePath, StringComparison.Ordinal)}";
+        : $"sudo setsid -f runuser -u {Layout.ServiceUser} -- {string.Join(' ', Supervisor.Command(Layout, Releases, LivePort, EnvFilePath))}";
 
     /// <summary>Restarts the app so that it reads its settings again.</summary>
     public string RestartApp => Facts.HasSystemd

@@ -63,12 +63,14 @@ public sealed class AppInstances(IShell shell, Layout layout, ReleaseStore store
         return File.Exists(log) ? string.Join(Environment.NewLine, File.ReadLines(log).TakeLast(lines)) : "(no log yet)";
     }
 
+    // One client for every poll: a new one each time would leave a socket behind per question.
+    private static readonly HttpClient Readiness = new() { Timeout = TimeSpan.FromSeconds(5) };
+
     public static async Task<bool> IsReadyAsync(string appUrl, CancellationToken cancellationToken)
     {
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         try
         {
-            using var response = await client.GetAsync(appUrl + "/readyz", cancellationToken);
+            using var response = await Readiness.GetAsync(appUrl + "/readyz", cancellationToken);
             return response.StatusCode == HttpStatusCode.OK;
         }
         catch (HttpRequestException)
@@ -110,23 +112,21 @@ public sealed class AppInstances(IShell shell, Layout layout, ReleaseStore store
         }
     }
 
-    /// <summary>Established TCP connections whose local port is this one, from /proc/net/tcp and tcp6.</summary>
-    public static int Connections(int port)
-    {
-        var count = 0;
-        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
-        {
-            if (!File.Exists(table)) continue;
-            count += CountEstablished(File.ReadLines(table).Skip(1), port);
-        }
-        return count;
-    }
+    private const string Established = "01";
+    private const string Listening = "0A";
 
-    /// <summary>Something listens on the port (from /proc/net/tcp and tcp6).</summary>
-    public static bool IsListening(int port) =>
-        new[] { "/proc/net/tcp", "/proc/net/tcp6" }.Where(File.Exists).Any(t => CountEstablished(File.ReadLines(t).Skip(1), port, "0A") > 0);
+    /// <summary>Established TCP connections whose local port is this one.</summary>
+    public static int Connections(int port) => Sockets(port, Established);
 
-    public static int CountEstablished(IEnumerable<string> lines, int port, string state = "01")
+    /// <summary>Something listens on the port.</summary>
+    public static bool IsListening(int port) => Sockets(port, Listening) > 0;
+
+    /// <summary>Sockets on a local port in a state, from /proc/net/tcp and tcp6.</summary>
+    private static int Sockets(int port, string state) =>
+        new[] { "/proc/net/tcp", "/proc/net/tcp6" }.Where(File.Exists).Sum(t => CountSockets(File.ReadLines(t).Skip(1), port, state));
+
+    /// <summary>Lines of a /proc/net/tcp table whose local port is this one and whose state is this one ("01" established, "0A" listening).</summary>
+    public static int CountSockets(IEnumerable<string> lines, int port, string state = Established)
     {
         var count = 0;
         foreach (var line in lines)

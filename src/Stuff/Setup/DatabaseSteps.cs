@@ -158,7 +158,11 @@ public sealed class PgHbaStep : Step
 public static class InstalledApp
 {
     public static Task<ShellResult> RunAsync(SetupContext context, CancellationToken cancellationToken, params string[] args) =>
-        context.Shell.RunAsync("runuser", ["-u", Layout.ServiceUser, "--", "env", $"STUFF_ENV_FILE={context.Layout.EnvFile}", context.ReleaseExecutable, .. args], cancellationToken);
+        RunAsync(context, context.ReleaseExecutable, cancellationToken, args);
+
+    /// <summary>The same with another release's executable (rollback asks both the live and the older one).</summary>
+    public static Task<ShellResult> RunAsync(SetupContext context, string executable, CancellationToken cancellationToken, params string[] args) =>
+        context.Shell.RunAsync("runuser", ["-u", Layout.ServiceUser, "--", "env", $"STUFF_ENV_FILE={context.Layout.EnvFile}", executable, .. args], cancellationToken);
 
     public static string Describe(SetupContext context, string args) =>
         $"run as {Layout.ServiceUser}: STUFF_ENV_FILE={context.Layout.EnvFile} {context.ReleaseExecutable} {args}";

@@ -51,6 +51,9 @@ public sealed class ReleaseStore(string root)
     /// <summary>How many instances the live slot runs: its ports that name a release, from the first on.</summary>
     public int LiveInstances => LivePort is { } live ? Ports(live, MaxInstances).TakeWhile(p => ReleaseIn(p) is not null).Count() : 0;
 
+    /// <summary>The ports the live slot's instances run on, as the links say.</summary>
+    public IReadOnlyList<int> LivePorts => LivePort is { } live ? [.. Ports(live, LiveInstances)] : [];
+
     /// <summary>The port a new release starts on: the slot that is not live.</summary>
     public int IdlePort => SlotPorts.First(p => p != LivePort);
 
@@ -112,19 +115,17 @@ public sealed class ReleaseStore(string root)
         ReplaceLink(Current, Path.GetRelativePath(root, SlotPath(port)));
         if (ReleaseIn(port) is { } release && !HasServed(release))
             File.WriteAllText(Path.Combine(release, ServedMarker), DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture) + "\n");
+        var bin = Path.Combine("current", "bin");
+        if (LinkTarget(Bin) == bin) return;
         // A layout from before releases had a real bin directory; its files are the old release.
+        var aside = Bin + ".before-releases";
         if (Directory.Exists(Bin) && new DirectoryInfo(Bin).LinkTarget is null)
         {
-            var aside = Bin + ".before-releases";
             if (Directory.Exists(aside)) Directory.Delete(aside, recursive: true);
             Directory.Move(Bin, aside);
-            ReplaceLink(Bin, Path.Combine("current", "bin"));
-            Directory.Delete(aside, recursive: true);
         }
-        else if (LinkTarget(Bin) != Path.Combine("current", "bin"))
-        {
-            ReplaceLink(Bin, Path.Combine("current", "bin"));
-        }
+        ReplaceLink(Bin, bin);
+        if (Directory.Exists(aside)) Directory.Delete(aside, recursive: true);
     }
 
     /// <summary>Releases to delete: the oldest beyond <see cref="Keep"/>, never one a slot names.</summary>

@@ -25,7 +25,6 @@ public sealed record Layout(Family Family, int PostgresVersion)
     public const string Database = "stuff";
 
     public string AppRoot => "/opt/stuff";
-    public string BinDirectory => "/opt/stuff/bin";
     public string Executable => "/opt/stuff/bin/stuff";
     public string StaticRoot => "/var/www/stuff";
     public string ConfigDirectory => "/etc/stuff";

@@ -29,7 +29,7 @@ public sealed class SetupContext(IShell shell, HostFacts facts, SetupSettings se
     /// <summary>The ports of the live slot's instances.</summary>
     public IReadOnlyList<int> LivePorts => [.. ReleaseStore.Ports(LivePort, Settings.Instances)];
 
-    /// <summary>Set by steps whose change only takes effect when the app restarts (binary, settings, unit).</summary>
+    /// <summary>Set by steps whose change only takes effect when the app restarts (its settings); a new release always starts anew.</summary>
     public bool AppRestartNeeded { get; set; }
 
     /// <summary>Set by steps that change Apache's configuration or certificate.</summary>

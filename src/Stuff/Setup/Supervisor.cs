@@ -45,9 +45,9 @@ public static class Supervisor
     }
 
     /// <summary>The supervisor's command line for a slot, as the service user runs it.</summary>
-    public static string[] Command(Layout layout, ReleaseStore store, int port) =>
+    public static string[] Command(Layout layout, ReleaseStore store, int port, string? envFile = null) =>
     [
-        "env", $"STUFF_ENV_FILE={layout.EnvFile}",
+        "env", $"STUFF_ENV_FILE={envFile ?? layout.EnvFile}",
         ReleaseStore.ExecutableOf(store.SlotPath(port)), "supervise",
         "--pid-file", layout.PidFile(port), "--log-file", layout.LogFile(port), "--urls", $"http://127.0.0.1:{port}",
     ];

@@ -207,7 +207,7 @@ public sealed class RollbackPlanTests
 public sealed class ConnectionCountTests
 {
     [Fact]
-    public void Only_established_connections_on_the_local_port_count()
+    public void Only_sockets_on_the_local_port_in_the_state_asked_for_count()
     {
         string[] table =
         [
@@ -218,8 +218,9 @@ public sealed class ConnectionCountTests
             "   4: 0100007F:13D9 0100007F:C352 01 00000000:00000000 00:00000000 00000000   997        0 4 1 0000000000000000 20 4 30 10 -1",
         ];
 
-        Assert.Equal(1, AppInstances.CountEstablished(table, 5080));
-        Assert.Equal(1, AppInstances.CountEstablished(table, 5081));
-        Assert.Equal(0, AppInstances.CountEstablished(table, 5082));
+        Assert.Equal(1, AppInstances.CountSockets(table, 5080));
+        Assert.Equal(1, AppInstances.CountSockets(table, 5081));
+        Assert.Equal(0, AppInstances.CountSockets(table, 5082));
+        Assert.Equal(1, AppInstances.CountSockets(table, 5080, "0A"));
     }
 }

@@ -125,6 +125,33 @@ public abstract class LoginTests(SiteFactory site) : SiteTests(site)
         Assert.Contains("/account/login", response.Headers.Location!.ToString());
     }
 
+    /// <summary>Counts how often a password is checked against a hash.</summary>
+    private sealed class CountingHasher : PasswordHasher<AppUser>
+    {
+        public int Verified;
+
+        public override PasswordVerificationResult VerifyHashedPassword(AppUser user, string hashedPassword, string providedPassword)
+        {
+            Interlocked.Increment(ref Verified);
+            return base.VerifyHashedPassword(user, hashedPassword, providedPassword);
+        }
+    }
+
+    [Fact]
+    public async Task An_unknown_username_costs_a_password_check_like_a_wrong_password()
+    {
+        await Site.CreateUserAsync();
+        var hasher = new CountingHasher();
+        using var counted = Site.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<IPasswordHasher<AppUser>>(hasher)));
+
+        await Login(Site.Client(counted), "alice", "not the password at all");
+        var forWrongPassword = hasher.Verified;
+        await Login(Site.Client(counted), "nobody", "not the password at all");
+
+        Assert.Equal(1, forWrongPassword);
+        Assert.Equal(2, hasher.Verified);
+    }
+
     [Fact]
     public async Task Many_failures_from_one_address_block_it_for_every_account_without_naming_one()
     {
