@@ -64,7 +64,8 @@ public static class RollbackCommand
             selfSigned = certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData);
         }
         return new SetupSettings(domain, basePath, selfSigned ? TlsMode.SelfSigned : TlsMode.Provided, null, null, ReleaseStore.BinOf(release),
-            Math.Max(1, layout.Releases.LiveInstances));
+            Math.Max(1, layout.Releases.LiveInstances))
+        { AppHosts = AppHost.InSite(layout.ApacheSiteFile) };
     }
 
     private static async Task RevertMigrationsAsync(SetupContext context, string live, string previous, TextWriter output, CancellationToken cancellationToken)

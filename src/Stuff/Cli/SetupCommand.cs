@@ -27,9 +27,16 @@ public static class SetupCommand
             HelpName = "N",
         };
 
+        var appHosts = new Option<string[]>("--app-host")
+        {
+            Description = "An app server on another host for the balancer, HOST:PORT (repeat for each; none for no others; default: as installed).",
+            HelpName = "HOST:PORT",
+            Arity = ArgumentArity.OneOrMore,
+        };
+
         var command = new Command("setup", "Install and configure everything the site needs on this server (run as root).")
         {
-            domain, basePath, tls, certificate, key, instances, dryRun,
+            domain, basePath, tls, certificate, key, instances, appHosts, dryRun,
         };
         command.SetAction(StuffCommandLine.Guard(async (parse, cancellationToken) =>
         {
@@ -40,7 +47,12 @@ public static class SetupCommand
             var count = parse.GetValue(instances) ?? Math.Max(1, new Layout(facts.Family, facts.PostgresVersion).Releases.LiveInstances);
             if (count is < 1 or > ReleaseStore.MaxInstances)
                 throw new UserFacingException($"--instances must be a number from 1 to {ReleaseStore.MaxInstances}, not {count}.");
-            settings = settings with { Instances = count };
+            var layout = new Layout(facts.Family, facts.PostgresVersion);
+            settings = settings with
+            {
+                Instances = count,
+                AppHosts = parse.GetResult(appHosts) is null ? AppHost.InSite(layout.ApacheSiteFile) : AppHosts(parse.GetValue(appHosts) ?? []),
+            };
             var context = new SetupContext(shell, facts, settings);
             var steps = Plan.Steps();
 
@@ -61,6 +73,19 @@ public static class SetupCommand
             return await RunAsync(context, steps, output, cancellationToken);
         }));
         return command;
+    }
+
+    private static List<AppHost> AppHosts(string[] values)
+    {
+        if (values is ["none"]) return [];
+        var hosts = new List<AppHost>();
+        foreach (var value in values)
+        {
+            var host = AppHost.Parse(value)
+                ?? throw new UserFacingException($"--app-host must be HOST:PORT of an app server on another host, such as 10.0.0.11:5080, not '{value}' (the ports {ReleaseStore.SlotPorts[0]} to {ReleaseStore.AllPorts.Max()} on loopback are this host's own instances: use --instances).");
+            if (!hosts.Contains(host)) hosts.Add(host);
+        }
+        return hosts;
     }
 
     private static SetupSettings Settings(string domain, string? basePath, string? tls, FileInfo? certificate, FileInfo? key)

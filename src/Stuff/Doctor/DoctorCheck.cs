@@ -24,6 +24,7 @@ public static class Examination
         new ServiceCheck(),
         new AppCheck(),
         new ApacheCheck(),
+        new BalancerCheck(),
         new TlsCheck(),
         new FrontDoorCheck(),
         new SelinuxCheck(),

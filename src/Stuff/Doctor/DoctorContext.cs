@@ -94,9 +94,12 @@ public sealed class DoctorContext
     public string AsServiceUser(string args) =>
         $"sudo -u {Layout.ServiceUser} STUFF_ENV_FILE={EnvFilePath} {Layout.Executable} {args}";
 
-    public string StartApp => Facts.HasSystemd
-        ? $"sudo systemctl start {Layout.Unit(LivePort)}"
-        : $"sudo setsid -f runuser -u {Layout.ServiceUser} -- {string.Join(' ', Supervisor.Command(Layout, Releases, LivePort, EnvFilePath))}";
+    public string StartApp => StartAppOn(LivePort);
+
+    /// <summary>Starts the instance on one port of the live slot.</summary>
+    public string StartAppOn(int port) => Facts.HasSystemd
+        ? $"sudo systemctl start {Layout.Unit(port)}"
+        : $"sudo setsid -f runuser -u {Layout.ServiceUser} -- {string.Join(' ', Supervisor.Command(Layout, Releases, port, EnvFilePath))}";
 
     /// <summary>Restarts the app so that it reads its settings again.</summary>
     public string RestartApp => Facts.HasSystemd

@@ -19,10 +19,17 @@ public static class HealthEndpoints
         return services;
     }
 
+    public const string LivePath = "/healthz";
+    public const string ReadyPath = "/readyz";
+
+    /// <summary>True for a request to either probe, under the base path or not.</summary>
+    public static bool IsProbe(PathString path, string basePath) =>
+        path.StartsWithSegments(basePath, StringComparison.Ordinal, out var rest) && (rest == LivePath || rest == ReadyPath);
+
     public static IEndpointRouteBuilder MapStuffHealthChecks(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteJson });
-        endpoints.MapHealthChecks("/readyz", new HealthCheckOptions
+        endpoints.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteJson });
+        endpoints.MapHealthChecks(ReadyPath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(Ready),
             ResponseWriter = WriteJson,

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using Stuff.Accounts;
@@ -17,6 +18,12 @@ public static class StuffHost
     /// <summary>The cookie that carries one-time messages across the redirect after a save.</summary>
     public const string MessageCookie = "stuff.message";
 
+    /// <summary>
+    /// The largest request body the site reads. Its forms are a few kilobytes; anything near this
+    /// is an attack or a mistake and gets 413 before the app spends memory on it.
+    /// </summary>
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
     /// <summary>Creates a builder with every configuration source and service of the site.</summary>
     /// <exception cref="UserFacingException">The env file is missing, unsafe or malformed.</exception>
     public static WebApplicationBuilder CreateBuilder(string[] args)
@@ -30,8 +37,23 @@ public static class StuffHost
         builder.Configuration.AddStuffEnvFile();
 
         builder.WebHost.UseStaticWebAssets();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+        });
+        builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(form =>
+        {
+            form.ValueLengthLimit = (int)MaxRequestBodyBytes;
+            form.MultipartBodyLengthLimit = MaxRequestBodyBytes;
+        });
         builder.Host.UseSystemd();
+
+        // AllowedHosts guards every page, but not the probes: a balancer, Kubernetes or setup asks
+        // for /readyz by address (Host: 10.0.0.11:5080), never by the site's name. The
+        // framework's filter runs before everything; it is taken out and put back around them.
+        var framework = builder.Services.Where(s => s.ServiceType == typeof(IStartupFilter) && s.ImplementationType?.Name == "HostFilteringStartupFilter").ToList();
+        foreach (var filter in framework) builder.Services.Remove(filter);
 
         builder.Services.AddOptions<StuffOptions>().BindConfiguration("").ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<StuffOptions>, StuffOptions.Validation>();
@@ -96,6 +118,7 @@ public static class StuffHost
         var app = builder.Build();
         var basePath = app.Services.GetRequiredService<IOptions<StuffOptions>>().Value.NormalizedBasePath;
 
+        app.UseWhen(context => !HealthEndpoints.IsProbe(context.Request.Path, basePath), site => site.UseHostFiltering());
         app.UseForwardedHeaders();
         app.UseSecurityHeaders();
         if (basePath.Length > 0)
@@ -121,6 +144,14 @@ public static class StuffHost
             app.UseHsts();
         }
         app.UseStatusCodePagesWithReExecute("/status/{0}");
+        // A body over the limit is refused before anything reads it (Kestrel would only stop the
+        // read half-way, which the form reader reports as a bad request), with the site's page.
+        app.Use((context, next) =>
+        {
+            if (context.Request.ContentLength is not > MaxRequestBodyBytes || context.Features.Get<IStatusCodeReExecuteFeature>() is not null) return next(context);
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return Task.CompletedTask;
+        });
 
         app.UseRouting();
         app.UseAuthentication();

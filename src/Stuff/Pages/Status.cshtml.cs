@@ -21,7 +21,12 @@ public sealed class StatusModel : PageModel
         _ => ("Something went wrong", "The site could not answer that request."),
     };
 
-    public void OnGet(int code) => Code = code;
+    // The code is read from the route, not bound: binding a re-executed POST would read its form,
+    // the very body (too large, or not a form at all) that led here.
+    public void OnGet() => Code = RouteCode();
 
-    public void OnPost(int code) => Code = code;
+    public void OnPost() => Code = RouteCode();
+
+    private int RouteCode() =>
+        int.TryParse(RouteData.Values["code"]?.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : 0;
 }

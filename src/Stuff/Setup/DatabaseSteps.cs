@@ -36,6 +36,9 @@ public static class Secrets
         new(context.Layout.EnvFile, "root", Layout.ServiceUser, (UnixFileMode)0b110_100_000,
             EnvFileContent(context, Password(context.Layout)), EnvFileContent(context, "<generated on the first run, kept after>"));
 
+    /// <summary>With app servers on other hosts (--app-host), every one must accept the others' cookies and forms.</summary>
+    private const string SharedKeys = "# The app hosts behind the balancer share one key ring, in the database.\nSTUFF_KEYS=database";
+
     private static string EnvFileContent(SetupContext context, string password)
     {
         var layout = context.Layout;
@@ -48,7 +51,7 @@ public static class Secrets
             STUFF_BASE_PATH={context.Settings.BasePath}
             STUFF_DATA_DIR={layout.DataDirectory}
             # Each instance listens on loopback only, on its slot's port (stuff serve --urls); Apache is the front door.
-            AllowedHosts={hosts}
+            AllowedHosts={hosts}{(context.Settings.AppHosts.Count > 0 ? "\n" + SharedKeys : "")}
 
             """;
     }

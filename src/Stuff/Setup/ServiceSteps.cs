@@ -65,11 +65,13 @@ public static class Templates
         var basePath = settings.BasePath;
         // One instance: straight to it. Several: Apache's balancer spreads requests over them and
         // sends a request on to another when one does not answer.
-        var single = context.Settings.Instances == 1;
+        // App servers on other hosts (--app-host) are members too, after this host's own.
+        var single = !context.Settings.Balanced;
         var target = single ? $"http://127.0.0.1:{context.LivePort}{basePath}/" : $"balancer://stuff{basePath}/";
-        var members = single ? "" : string.Concat(context.LivePorts.Select(p => $"""
+        var urls = context.LivePorts.Select(p => $"http://127.0.0.1:{p}").Concat(context.Settings.AppHosts.Select(h => h.Url));
+        var members = single ? "" : string.Concat(urls.Select(url => $"""
 
-                    BalancerMember "http://127.0.0.1:{p}" retry=5
+                    BalancerMember "{url}" retry=5
             """));
         var balancer = single ? "" : $"""
 
@@ -116,6 +118,8 @@ public static class Templates
                 Timeout 60
                 ProxyTimeout 60
                 RequestReadTimeout header=20-40,MinRate=500 body=20,MinRate=500
+                # The app reads no body larger than this either; Apache refuses it before proxying.
+                LimitRequestBody {Hosting.StuffHost.MaxRequestBodyBytes}
 
                 # Static files straight from disk; exclusions come before the proxy rule.
                 ProxyPass {basePath}/static/ !

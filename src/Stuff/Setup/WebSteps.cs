@@ -79,9 +79,10 @@ public sealed class SelinuxStep : Step
             yield return ["restorecon", "-R", path];
     }
 
-    /// <summary>The ports Apache connects to: every instance's, in both slots.</summary>
+    /// <summary>The ports Apache connects to: every instance's, in both slots, and the other app hosts'.</summary>
     private static IEnumerable<int> Ports(SetupContext context) =>
-        ReleaseStore.SlotPorts.SelectMany(s => ReleaseStore.Ports(s, context.Settings.Instances));
+        ReleaseStore.SlotPorts.SelectMany(s => ReleaseStore.Ports(s, context.Settings.Instances))
+            .Concat(context.Settings.AppHosts.Select(h => h.Port)).Distinct();
 
     /// <summary>The canonical paths to relabel: symlinks resolved, as semanage and restorecon need (every release is a real directory under the app root).</summary>
     public static IEnumerable<string> LabelledPaths(SetupContext context) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Stuff.Setup;
 using Stuff.Tests.Infrastructure;
 using static Stuff.Tests.Deploy.Machine;
@@ -63,6 +64,80 @@ public sealed class BalancerDeployTests(DeployedSite site) : IClassFixture<Deplo
         }
         Assert.DoesNotContain("balancer://", await File.ReadAllTextAsync("/etc/apache2/sites-available/stuff.conf"));
         Assert.Equal(1, Releases.LiveInstances);
+    }
+
+    [DeployFact]
+    public async Task An_app_host_elsewhere_serves_through_the_balancer_and_the_doctor_names_it_when_it_is_down()
+    {
+        _ = site;
+        // The app on "another host": 127.0.0.2 is not the address setup runs this host's instances on.
+        const string member = "http://127.0.0.2:5190";
+        Process? elsewhere = null;
+        try
+        {
+            var setup = await RunAsync(Stuff, "setup", "--domain", "localhost", "--tls", "self-signed", "--instances", "1", "--app-host", "127.0.0.2:5190");
+            Assert.True(setup.ExitCode == 0, setup.ToString());
+            Assert.Contains($"BalancerMember \"{member}\" retry=5", await File.ReadAllTextAsync("/etc/apache2/sites-available/stuff.conf"));
+            Assert.Contains("STUFF_KEYS=database", await File.ReadAllTextAsync("/etc/stuff/stuff.env"));
+
+            // Not started yet: the site serves from this host, and the doctor names the member that is down.
+            var doctor = await RunAsync(Stuff, "doctor");
+            Assert.True(doctor.ExitCode == 0, doctor.ToString());
+            Assert.Contains($"warning  Balancer members: 1 of 2 not ready: {member} nothing listens there", doctor.Output);
+
+            elsewhere = StartElsewhere(member);
+            Assert.True(await AppInstances.WaitUntilReadyAsync(member + "/stuff", TimeSpan.FromSeconds(60), CancellationToken.None), "the app host did not get ready");
+            doctor = await RunAsync(Stuff, "doctor");
+            Assert.True(doctor.ExitCode == 0, doctor.ToString());
+            Assert.Contains("ok       Balancer members: all 2 answer ready", doctor.Output);
+            Assert.Contains("ok       Shared key ring", doctor.Output);
+
+            // A person signs in on whichever member; with this host's instance stopped, the other host serves them.
+            var name = $"elsewhere{Guid.NewGuid():N}"[..20];
+            var user = await RunAsync("runuser", "-u", "stuff", "--", "env", "STUFF_ENV_FILE=/etc/stuff/stuff.env", $"STUFF_USER_PASSWORD={UserPassword}",
+                Stuff, "createuser", "--username", name, "--no-input");
+            Assert.True(user.ExitCode == 0, user.ToString());
+            using var person = ThroughApache();
+            await Forms.AssertRedirectAsync(await Forms.PostAsync(person, "https://localhost/stuff/account/login", [new("Form.Username", name), new("Form.Password", UserPassword)]));
+            var local = LivePort;
+            await StopInstanceAsync(local);
+            try
+            {
+                for (var i = 0; i < 5; i++)
+                    await Forms.AssertRedirectAsync(await Forms.PostAsync(person, "https://localhost/stuff/new",
+                        [new("Form.Junk", $"from elsewhere {i}"), new("Form.Things", "t"), new("Form.SomeNum", "1")]));
+                doctor = await RunAsync(Stuff, "doctor");
+                Assert.Contains($"http://127.0.0.1:{local}: sudo setsid -f runuser -u stuff -- ", doctor.Output);
+            }
+            finally
+            {
+                await StartInstanceAsync(local);
+            }
+            Assert.Contains("from elsewhere 4", await person.GetStringAsync("https://localhost/stuff/"));
+        }
+        finally
+        {
+            if (elsewhere is { HasExited: false })
+            {
+                elsewhere.Kill(entireProcessTree: true);
+                await elsewhere.WaitForExitAsync();
+            }
+            elsewhere?.Dispose();
+            var alone = await RunAsync(Stuff, "setup", "--domain", "localhost", "--tls", "self-signed", "--instances", "1", "--app-host", "none");
+            Assert.True(alone.ExitCode == 0, alone.ToString());
+        }
+        Assert.DoesNotContain("balancer://", await File.ReadAllTextAsync("/etc/apache2/sites-available/stuff.conf"));
+        Assert.DoesNotContain("STUFF_KEYS", await File.ReadAllTextAsync("/etc/stuff/stuff.env"));
+    }
+
+    /// <summary>The live release serving on another address with the installed settings, as the service user, the way an app host runs it.</summary>
+    private static Process StartElsewhere(string url)
+    {
+        var log = Path.Combine(Path.GetTempPath(), "stuff-app-host-elsewhere.log");
+        var info = new ProcessStartInfo("bash") { UseShellExecute = false };
+        foreach (var arg in new[] { "-c", $"exec runuser -u stuff -- env STUFF_ENV_FILE=/etc/stuff/stuff.env {Stuff} serve --urls {url} </dev/null >{log} 2>&1" })
+            info.ArgumentList.Add(arg);
+        return Process.Start(info)!;
     }
 
     private static async Task StopInstanceAsync(int port)

@@ -12,12 +12,14 @@ public sealed class TestDatabase : IAsyncDisposable
     public const string AdminVariable = "STUFF_TEST_POSTGRES";
 
     private readonly string? _postgresName;
+    private readonly string? _admin;
 
-    private TestDatabase(DatabaseProvider provider, string url, string? postgresName)
+    private TestDatabase(DatabaseProvider provider, string url, string? postgresName, string? admin = null)
     {
         Provider = provider;
         Url = url;
         _postgresName = postgresName;
+        _admin = admin;
     }
 
     public DatabaseProvider Provider { get; }
@@ -25,12 +27,13 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>The DATABASE_URL that points at this database.</summary>
     public string Url { get; }
 
-    public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider, string directory)
+    /// <param name="admin">The superuser connection of another server than the suite's cluster (<see cref="PostgresServer"/>).</param>
+    public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider, string directory, string? admin = null)
     {
         if (provider == DatabaseProvider.Sqlite)
             return new TestDatabase(provider, "sqlite://" + Path.Combine(directory, $"test-{Guid.NewGuid():N}.db"), null);
 
-        var admin = AdminConnectionString();
+        admin ??= AdminConnectionString();
         var name = $"stuff_test_{Guid.NewGuid():N}";
         await using (var connection = new NpgsqlConnection(admin))
         {
@@ -40,7 +43,7 @@ public sealed class TestDatabase : IAsyncDisposable
         }
         var b = new NpgsqlConnectionStringBuilder(admin);
         var url = $"postgres://{Uri.EscapeDataString(b.Username!)}:{Uri.EscapeDataString(b.Password ?? "")}@{b.Host}:{b.Port}/{name}";
-        return new TestDatabase(provider, url, name);
+        return new TestDatabase(provider, url, name, admin);
     }
 
     /// <summary>The superuser connection to the test cluster; the suite needs it and says how to get it.</summary>
@@ -67,7 +70,7 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         if (_postgresName is null) return;
         NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(AdminConnectionString());
+        await using var connection = new NpgsqlConnection(_admin ?? AdminConnectionString());
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresName}\" WITH (FORCE)", connection);
         await command.ExecuteNonQueryAsync();

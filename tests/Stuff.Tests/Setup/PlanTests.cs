@@ -11,9 +11,10 @@ public sealed class PlanTests
             throw new InvalidOperationException($"The plan ran {command}; describing a plan must not run anything.");
     }
 
-    private static SetupContext Context(Family family, bool selinux = false, bool systemd = true, string basePath = "/stuff", int instances = 1) =>
+    private static SetupContext Context(Family family, bool selinux = false, bool systemd = true, string basePath = "/stuff", int instances = 1,
+        IReadOnlyList<AppHost>? appHosts = null) =>
         new(new NoShell(), new HostFacts(family, family.ToString(), systemd, selinux, 15),
-            new SetupSettings("example.org", basePath, TlsMode.SelfSigned, null, null, "/tmp/release", instances),
+            new SetupSettings("example.org", basePath, TlsMode.SelfSigned, null, null, "/tmp/release", instances) { AppHosts = appHosts ?? [] },
             // Nothing installed: not this machine's /opt/stuff, which a deploy test may have set up.
             new ReleaseStore("/nonexistent/opt/stuff"));
 
@@ -155,6 +156,38 @@ public sealed class PlanTests
         Assert.Equal(["5080", "5082", "5081", "5083"], ports);
         Assert.DoesNotContain("balancer://", Templates.ApacheSite(Context(Family.Fedora)).Content);
     }
+
+    [Fact]
+    public void App_hosts_elsewhere_are_balancer_members_with_their_ports_labelled_for_apache()
+    {
+        var context = Context(Family.Fedora, selinux: true, appHosts: [new AppHost("10.0.0.11", 5080), new AppHost("10.0.0.12", 6000)]);
+        var site = Templates.ApacheSite(context).Content;
+
+        Assert.Contains("ProxyPass /stuff/ balancer://stuff/stuff/\n", site);
+        Assert.Contains("BalancerMember \"http://127.0.0.1:5080\" retry=5", site);
+        Assert.Contains("BalancerMember \"http://10.0.0.11:5080\" retry=5", site);
+        Assert.Contains("BalancerMember \"http://10.0.0.12:6000\" retry=5", site);
+        var ports = SelinuxStep.Commands(context).Where(c => c[0] == "semanage").Select(c => c[^1]).ToList();
+        Assert.Equal(["5080", "5081", "6000"], ports);
+        Assert.Contains("STUFF_KEYS=database", Secrets.EnvFileSpec(context).Content);
+        Assert.DoesNotContain("STUFF_KEYS", Secrets.EnvFileSpec(Context(Family.Fedora)).Content);
+    }
+
+    [Theory]
+    [InlineData("10.0.0.11:5080", "http://10.0.0.11:5080")]
+    [InlineData(" app.internal:80 ", "http://app.internal:80")]
+    [InlineData("[fd00::1]:5080", "http://[fd00::1]:5080")]
+    [InlineData("127.0.0.2:5190", "http://127.0.0.2:5190")]
+    public void An_app_host_is_host_and_port(string value, string url) => Assert.Equal(url, AppHost.Parse(value)?.Url);
+
+    [Theory]
+    [InlineData("10.0.0.11")]
+    [InlineData("fd00::1")]
+    [InlineData("10.0.0.11:0x10")]
+    [InlineData("127.0.0.1:5080")]
+    [InlineData("localhost:5083")]
+    [InlineData("127.0.0.2:5090")]
+    public void Not_an_app_host(string value) => Assert.Null(AppHost.Parse(value));
 
     [Fact]
     public void Without_systemd_the_app_runs_under_the_supervisor()
