@@ -21,7 +21,8 @@ public sealed class StuffTableSize
 
     public async Task<(long Count, bool Estimate)> GetAsync(AppDbContext db, CancellationToken cancellationToken)
     {
-        if (db.Database.IsNpgsql())
+        // The context's type says the provider; asking EF (IsNpgsql) reads assembly names on every call.
+        if (db is PostgresDbContext)
         {
             var estimate = _estimate;
             if (estimate is null || Stopwatch.GetElapsedTime(estimate.Timestamp) > EstimateLifetime)

@@ -87,6 +87,8 @@ public sealed class BalancerDeployTests(DeployedSite site) : IClassFixture<Deplo
 
             elsewhere = StartElsewhere(member);
             Assert.True(await AppInstances.WaitUntilReadyAsync(member + "/stuff", TimeSpan.FromSeconds(60), CancellationToken.None), "the app host did not get ready");
+            // Setup's check through Apache found it down; past the balancer's retry interval Apache asks it again.
+            await Task.Delay(TimeSpan.FromSeconds(6));
             doctor = await RunAsync(Stuff, "doctor");
             Assert.True(doctor.ExitCode == 0, doctor.ToString());
             Assert.Contains("ok       Balancer members: all 2 answer ready", doctor.Output);

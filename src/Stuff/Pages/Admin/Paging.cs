@@ -51,7 +51,9 @@ public static class Paging
         var total = await query.CountAsync(cancellationToken);
         var count = Math.Max(1, (total + ListPage<T>.Size - 1) / ListPage<T>.Size);
         var page = Math.Clamp(number ?? 1, 1, count);
-        var items = await query.Skip((page - 1) * ListPage<T>.Size).Take(ListPage<T>.Size).ToListAsync(cancellationToken);
+        // A plain variable: EF Core would compile a delegate per request to evaluate an expression.
+        var skip = (page - 1) * ListPage<T>.Size;
+        var items = await query.Skip(skip).Take(ListPage<T>.Size).ToListAsync(cancellationToken);
         return new ListPage<T> { Items = items, Number = page, Total = total, Noun = noun };
     }
 
