@@ -203,9 +203,12 @@ run_scenarios() {
   PEAK_RSS="$(rss_mb "$APP_PID" VmHWM)"
 
   APACHE_RATIO="not measured: no \`stuff setup\` on this machine"
-  if curl -skf -o /dev/null --resolve localhost:443:127.0.0.1 https://localhost/stuff/ && curl -sf -o /dev/null http://127.0.0.1:5080/stuff/; then
-    warm_up "http://127.0.0.1:5080/stuff/" "https://localhost/stuff/"
-    measure "Installed site, list page 1" "direct 127.0.0.1:5080" "http://127.0.0.1:5080/stuff/"
+  # The live release's slot port (setup links /opt/stuff/current to slots/PORT).
+  local live
+  live="$(basename "$(readlink /opt/stuff/current 2>/dev/null || echo 5080)")"
+  if curl -skf -o /dev/null --resolve localhost:443:127.0.0.1 https://localhost/stuff/ && curl -sf -o /dev/null "http://127.0.0.1:$live/stuff/"; then
+    warm_up "http://127.0.0.1:$live/stuff/" "https://localhost/stuff/"
+    measure "Installed site, list page 1" "direct 127.0.0.1:$live" "http://127.0.0.1:$live/stuff/"
     local direct="$LAST_RPS"
     measure "Installed site, list page 1" "through Apache (HTTPS)" "https://localhost/stuff/"
     APACHE_RATIO="$(awk -v a="$LAST_RPS" -v d="$direct" 'BEGIN { printf "%.0f%%", 100 * a / d }')"
