@@ -44,10 +44,10 @@ public static class SetupCommand
             var settings = Settings(parse.GetRequiredValue(domain), parse.GetValue(basePath), parse.GetValue(tls), parse.GetValue(certificate), parse.GetValue(key));
             var shell = new ProcessShell();
             var facts = await HostFacts.DetectAsync(shell, cancellationToken);
-            var count = parse.GetValue(instances) ?? Math.Max(1, new Layout(facts.Family, facts.PostgresVersion).Releases.LiveInstances);
+            var layout = new Layout(facts.Family, facts.PostgresVersion);
+            var count = parse.GetValue(instances) ?? Math.Max(1, layout.Releases.LiveInstances);
             if (count is < 1 or > ReleaseStore.MaxInstances)
                 throw new UserFacingException($"--instances must be a number from 1 to {ReleaseStore.MaxInstances}, not {count}.");
-            var layout = new Layout(facts.Family, facts.PostgresVersion);
             settings = settings with
             {
                 Instances = count,

@@ -252,8 +252,7 @@ public sealed class BalancerCheck : DoctorCheck
         return findings;
     }
 
-    private static bool IsLocal(string member) =>
-        Uri.TryCreate(member, UriKind.Absolute, out var uri) && uri.IsLoopback && ReleaseStore.AllPorts.Contains(uri.Port);
+    private static bool IsLocal(string member) => Uri.TryCreate(member, UriKind.Absolute, out var uri) && ReleaseStore.IsInstanceAddress(uri);
 
     private static string Fix(DoctorContext context, string member)
     {

@@ -25,6 +25,9 @@ public sealed class ReleaseStore(string root)
     /// <summary>Every port an instance of either slot may use.</summary>
     public static IEnumerable<int> AllPorts => SlotPorts.SelectMany(s => Ports(s, MaxInstances));
 
+    /// <summary>The address is one setup runs this host's own instances on (loopback, an instance port).</summary>
+    public static bool IsInstanceAddress(Uri address) => address.IsLoopback && AllPorts.Contains(address.Port);
+
     /// <summary>Releases kept on disk, besides any a slot still names.</summary>
     public const int Keep = 5;
 

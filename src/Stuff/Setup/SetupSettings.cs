@@ -33,10 +33,8 @@ public sealed record AppHost(string Host, int Port)
         if (colon < 0 || !int.TryParse(value[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)
             || !Uri.TryCreate("http://" + value, UriKind.Absolute, out var uri) || uri.PathAndQuery != "/" || uri.UserInfo.Length > 0)
             return null;
-        var host = uri.HostNameType == UriHostNameType.IPv6 ? uri.Host.Trim('[', ']') : uri.Host;
-        if (uri.HostNameType is not (UriHostNameType.IPv4 or UriHostNameType.IPv6 or UriHostNameType.Dns)) return null;
-        if (uri.IsLoopback && ReleaseStore.AllPorts.Contains(uri.Port)) return null;
-        return new AppHost(host, uri.Port);
+        if (uri.HostNameType is not (UriHostNameType.IPv4 or UriHostNameType.IPv6 or UriHostNameType.Dns) || ReleaseStore.IsInstanceAddress(uri)) return null;
+        return new AppHost(uri.HostNameType == UriHostNameType.IPv6 ? uri.Host.Trim('[', ']') : uri.Host, uri.Port);
     }
 
     /// <summary>The app hosts a site file setup wrote sends requests to: its balancer members that are not this host's instances.</summary>

@@ -14,11 +14,10 @@ public sealed class ReliabilityTests() : CliTests(DatabaseProvider.Postgres)
 {
     private const string Password = "a reliable passphrase";
 
-    private async Task<StuffCli> PreparedAsync(string databaseUrl)
+    private async Task PreparedAsync()
     {
         await MigratedAsync();
         AssertSucceeded(await Stuff.With("STUFF_SUPERUSER_PASSWORD", Password).RunAsync("createsuperuser", "--username", "admin", "--no-input"));
-        return Stuff.With("DATABASE_URL", databaseUrl);
     }
 
     private static HttpClient Client(string address) =>
@@ -31,8 +30,8 @@ public sealed class ReliabilityTests() : CliTests(DatabaseProvider.Postgres)
     [Fact]
     public async Task Sigterm_under_load_lets_every_request_in_flight_finish()
     {
-        var stuff = await PreparedAsync(Database.Url);
-        await using var server = await ServedSite.StartAsync(stuff);
+        await PreparedAsync();
+        await using var server = await ServedSite.StartAsync(Stuff);
         using (var admin = Client(server.Address))
         {
             await Forms.AssertRedirectAsync(await Forms.PostAsync(admin, "account/login", [new("Form.Username", "admin"), new("Form.Password", Password)]));

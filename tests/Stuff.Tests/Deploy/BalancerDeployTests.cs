@@ -31,12 +31,7 @@ public sealed class BalancerDeployTests(DeployedSite site) : IClassFixture<Deplo
             var doctor = await RunAsync(Stuff, "doctor");
             Assert.True(doctor.ExitCode == 0, doctor.ToString());
 
-            var name = $"balanced{Guid.NewGuid():N}"[..20];
-            var user = await RunAsync("runuser", "-u", "stuff", "--", "env", "STUFF_ENV_FILE=/etc/stuff/stuff.env", $"STUFF_USER_PASSWORD={UserPassword}",
-                Stuff, "createuser", "--username", name, "--no-input");
-            Assert.True(user.ExitCode == 0, user.ToString());
-            using var person = ThroughApache();
-            await Forms.AssertRedirectAsync(await Forms.PostAsync(person, "https://localhost/stuff/account/login", [new("Form.Username", name), new("Form.Password", UserPassword)]));
+            using var person = await SignedInPersonAsync("balanced");
 
             foreach (var stopped in ports)
             {
@@ -95,12 +90,7 @@ public sealed class BalancerDeployTests(DeployedSite site) : IClassFixture<Deplo
             Assert.Contains("ok       Shared key ring", doctor.Output);
 
             // A person signs in on whichever member; with this host's instance stopped, the other host serves them.
-            var name = $"elsewhere{Guid.NewGuid():N}"[..20];
-            var user = await RunAsync("runuser", "-u", "stuff", "--", "env", "STUFF_ENV_FILE=/etc/stuff/stuff.env", $"STUFF_USER_PASSWORD={UserPassword}",
-                Stuff, "createuser", "--username", name, "--no-input");
-            Assert.True(user.ExitCode == 0, user.ToString());
-            using var person = ThroughApache();
-            await Forms.AssertRedirectAsync(await Forms.PostAsync(person, "https://localhost/stuff/account/login", [new("Form.Username", name), new("Form.Password", UserPassword)]));
+            using var person = await SignedInPersonAsync("elsewhere");
             var local = LivePort;
             await StopInstanceAsync(local);
             try
@@ -130,6 +120,18 @@ public sealed class BalancerDeployTests(DeployedSite site) : IClassFixture<Deplo
         }
         Assert.DoesNotContain("balancer://", await File.ReadAllTextAsync("/etc/apache2/sites-available/stuff.conf"));
         Assert.DoesNotContain("STUFF_KEYS", await File.ReadAllTextAsync("/etc/stuff/stuff.env"));
+    }
+
+    /// <summary>A new user of the installed site, signed in through Apache.</summary>
+    private static async Task<HttpClient> SignedInPersonAsync(string prefix)
+    {
+        var name = $"{prefix}{Guid.NewGuid():N}"[..20];
+        var user = await RunAsync("runuser", "-u", "stuff", "--", "env", "STUFF_ENV_FILE=/etc/stuff/stuff.env", $"STUFF_USER_PASSWORD={UserPassword}",
+            Stuff, "createuser", "--username", name, "--no-input");
+        Assert.True(user.ExitCode == 0, user.ToString());
+        var person = ThroughApache();
+        await Forms.AssertRedirectAsync(await Forms.PostAsync(person, "https://localhost/stuff/account/login", [new("Form.Username", name), new("Form.Password", UserPassword)]));
+        return person;
     }
 
     /// <summary>The live release serving on another address with the installed settings, as the service user, the way an app host runs it.</summary>

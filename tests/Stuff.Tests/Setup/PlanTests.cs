@@ -59,6 +59,7 @@ public sealed class PlanTests
         Assert.Contains("RequestHeader set X-Forwarded-Proto \"https\"", site);
         Assert.Contains("Alias /stuff/static/ /var/www/stuff/static/", site);
         Assert.Contains("ProxyPass /stuff/ http://127.0.0.1:5080/stuff/ retry=0", site);
+        Assert.Contains($"LimitRequestBody {Stuff.Hosting.StuffHost.MaxRequestBodyBytes}", site);
         Assert.Contains("ProxyPassReverse /stuff/ http://127.0.0.1:5080/stuff/", site);
         // The first matching ProxyPass wins, so the static exclusion must come first.
         Assert.True(site.IndexOf("ProxyPass /stuff/static/ !", StringComparison.Ordinal) < site.IndexOf("ProxyPass /stuff/ ", StringComparison.Ordinal));
