@@ -33,21 +33,19 @@ public sealed class IndexModel(AppDbContext db, StuffTableSize tableSize) : Page
         // The page has no form: binding errors can only be unusable query values, which mean "the first page".
         ModelState.Clear();
         (Total, TotalIsEstimate) = await tableSize.GetAsync(db, cancellationToken);
-        // Only the columns the page shows (the ceiling reads no more either).
-        var stuff = db.Stuff.AsNoTracking().Select(s => new StuffItem { Id = s.Id, Junk = s.Junk, Things = s.Things, SomeNum = s.SomeNum });
         List<StuffItem> rows;
 
         // A keyset link comes from a row on the page it was followed from, so the way back
         // exists; not asking the database saves a round trip on every page.
         if (after is { } afterId)
         {
-            rows = await stuff.Where(s => s.Id > afterId).OrderBy(s => s.Id).Take(PageSize + 1).ToListAsync(cancellationToken);
+            rows = await ListAsync(Rows(db, From.After, afterId), cancellationToken);
             HasNext = rows.Count > PageSize;
             HasPrevious = true;
         }
         else if (before is { } beforeId)
         {
-            rows = await stuff.Where(s => s.Id < beforeId).OrderByDescending(s => s.Id).Take(PageSize + 1).ToListAsync(cancellationToken);
+            rows = await ListAsync(Rows(db, From.Before, beforeId), cancellationToken);
             HasPrevious = rows.Count > PageSize;
             rows = [.. rows.Take(PageSize).Reverse()];
             HasNext = true;
@@ -64,15 +62,56 @@ public sealed class IndexModel(AppDbContext db, StuffTableSize tableSize) : Page
                 return Page();
             }
             PageNumber = number;
-            // A plain variable, not an expression: EF Core reads a captured variable directly, but
-            // compiles a delegate on every request to evaluate anything more.
-            var skip = (number - 1) * PageSize;
-            rows = await stuff.OrderBy(s => s.Id).Skip(skip).Take(PageSize + 1).ToListAsync(cancellationToken);
+            rows = await ListAsync(Rows(db, From.Offset, (number - 1) * PageSize), cancellationToken);
             HasNext = rows.Count > PageSize;
             HasPrevious = number > 1;
         }
 
         Items = rows.Count > PageSize ? rows[..PageSize] : rows;
         return Page();
+    }
+
+    private enum From { Offset, After, Before }
+
+    private static IAsyncEnumerable<StuffItem> Rows(AppDbContext db, From from, int value) => db switch
+    {
+        PostgresDbContext postgres => Queries<PostgresDbContext>.Rows(postgres, from, value),
+        SqliteDbContext sqlite => Queries<SqliteDbContext>.Rows(sqlite, from, value),
+        _ => throw new NotSupportedException($"No list queries for {db.GetType().Name}."),
+    };
+
+    /// <summary>
+    /// The page's queries, compiled once: a LINQ query is otherwise built, parameterised and looked
+    /// up in EF Core's query cache on every request. A compiled query serves one model only, so
+    /// each context type has its own. Each reads one row more than a page, to know whether there
+    /// is a next one, and only the columns the page shows (as the ceiling does).
+    /// </summary>
+    private static class Queries<TContext> where TContext : AppDbContext
+    {
+        private static readonly Func<TContext, int, IAsyncEnumerable<StuffItem>> Offset = EF.CompileAsyncQuery(
+            (TContext db, int skip) => db.Stuff.AsNoTracking().OrderBy(s => s.Id).Skip(skip).Take(PageSize + 1)
+                .Select(s => new StuffItem { Id = s.Id, Junk = s.Junk, Things = s.Things, SomeNum = s.SomeNum }));
+
+        private static readonly Func<TContext, int, IAsyncEnumerable<StuffItem>> After = EF.CompileAsyncQuery(
+            (TContext db, int after) => db.Stuff.AsNoTracking().Where(s => s.Id > after).OrderBy(s => s.Id).Take(PageSize + 1)
+                .Select(s => new StuffItem { Id = s.Id, Junk = s.Junk, Things = s.Things, SomeNum = s.SomeNum }));
+
+        private static readonly Func<TContext, int, IAsyncEnumerable<StuffItem>> Before = EF.CompileAsyncQuery(
+            (TContext db, int before) => db.Stuff.AsNoTracking().Where(s => s.Id < before).OrderByDescending(s => s.Id).Take(PageSize + 1)
+                .Select(s => new StuffItem { Id = s.Id, Junk = s.Junk, Things = s.Things, SomeNum = s.SomeNum }));
+
+        public static IAsyncEnumerable<StuffItem> Rows(TContext db, From from, int value) => from switch
+        {
+            From.After => After(db, value),
+            From.Before => Before(db, value),
+            _ => Offset(db, value),
+        };
+    }
+
+    private static async Task<List<StuffItem>> ListAsync(IAsyncEnumerable<StuffItem> rows, CancellationToken cancellationToken)
+    {
+        var list = new List<StuffItem>(PageSize + 1);
+        await foreach (var row in rows.WithCancellation(cancellationToken)) list.Add(row);
+        return list;
     }
 }

@@ -26,6 +26,42 @@ public abstract class ListTests(SiteFactory site) : SiteTests(site)
     }
 
     [Fact]
+    public async Task Rows_encode_their_values_in_text_and_attributes_and_link_to_their_row()
+    {
+        var id = (await Site.AddStuffAsync("a \"quoted\" <i>junk</i> & co", "things & <more>", 42)).Id;
+
+        var html = await (await Site.Client().GetAsync("/")).BodyAsync();
+
+        const string junk = "a &quot;quoted&quot; &lt;i&gt;junk&lt;/i&gt; &amp; co";
+        Assert.Contains($"<td data-label=\"Junk\">{junk}</td>", html);
+        Assert.Contains("<td class=\"things\" data-label=\"Things\">things &amp; &lt;more&gt;</td>", html);
+        Assert.Contains("<td class=\"num\" data-label=\"Some number\">42</td>", html);
+        Assert.Contains($"<a href=\"/edit/{id}\" aria-label=\"Edit {junk}\">Edit</a>", html);
+        Assert.Contains($"<a href=\"/delete/{id}\" aria-label=\"Delete {junk}\">Delete</a>", html);
+    }
+
+    [Fact]
+    public async Task A_page_of_long_values_is_sent_whole()
+    {
+        // A hundred rows of 3,000 characters: many of the rows' chunks, several times the
+        // response writer's buffer.
+        var things = new string('x', 2990) + " <end>";
+        await Site.QueryAsync(async db =>
+        {
+            for (var i = 1; i <= 100; i++) db.Stuff.Add(new StuffItem { Junk = $"long #{i:000}", Things = things, SomeNum = i });
+            return await db.SaveChangesAsync();
+        });
+
+        var response = await Site.Client().GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.BodyAsync();
+        Assert.Equal(100, html.Split("x &lt;end&gt;</td>").Length - 1);
+        Assert.Contains("long #100", html);
+        Assert.EndsWith("</html>", html.TrimEnd());
+    }
+
+    [Fact]
     public async Task An_empty_list_invites_visitors_to_log_in_to_make_new_stuff()
     {
         var html = await (await Site.Client().GetAsync("/")).BodyAsync();
