@@ -74,7 +74,6 @@ public static class StuffHost
             messages.SetAttemptedValueIsInvalidAccessor((value, _) => $"'{value}' is not a valid value.");
             messages.SetValueMustBeANumberAccessor(_ => "Enter a whole number.");
         });
-        builder.Services.AddSingleton<Microsoft.AspNetCore.Mvc.Infrastructure.IHttpResponseStreamWriterFactory, PageWriterFactory>();
         // Cookies are Secure whenever the request is HTTPS, which behind the proxy is every request it forwards.
         builder.Services.AddOptions<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>().Configure<IOptions<StuffOptions>>((o, stuff) =>
         {

@@ -39,13 +39,13 @@ public sealed class IndexModel(AppDbContext db, StuffTableSize tableSize) : Page
         // exists; not asking the database saves a round trip on every page.
         if (after is { } afterId)
         {
-            rows = await ListAsync(Rows(db, From.After, afterId), cancellationToken);
+            rows = await Rows(db, From.After, afterId).ToListAsync(cancellationToken);
             HasNext = rows.Count > PageSize;
             HasPrevious = true;
         }
         else if (before is { } beforeId)
         {
-            rows = await ListAsync(Rows(db, From.Before, beforeId), cancellationToken);
+            rows = await Rows(db, From.Before, beforeId).ToListAsync(cancellationToken);
             HasPrevious = rows.Count > PageSize;
             rows = [.. rows.Take(PageSize).Reverse()];
             HasNext = true;
@@ -62,7 +62,7 @@ public sealed class IndexModel(AppDbContext db, StuffTableSize tableSize) : Page
                 return Page();
             }
             PageNumber = number;
-            rows = await ListAsync(Rows(db, From.Offset, (number - 1) * PageSize), cancellationToken);
+            rows = await Rows(db, From.Offset, (number - 1) * PageSize).ToListAsync(cancellationToken);
             HasNext = rows.Count > PageSize;
             HasPrevious = number > 1;
         }
@@ -106,12 +106,5 @@ public sealed class IndexModel(AppDbContext db, StuffTableSize tableSize) : Page
             From.Before => Before(db, value),
             _ => Offset(db, value),
         };
-    }
-
-    private static async Task<List<StuffItem>> ListAsync(IAsyncEnumerable<StuffItem> rows, CancellationToken cancellationToken)
-    {
-        var list = new List<StuffItem>(PageSize + 1);
-        await foreach (var row in rows.WithCancellation(cancellationToken)) list.Add(row);
-        return list;
     }
 }

@@ -20,13 +20,13 @@ public sealed class StuffRows(IReadOnlyList<StuffItem> items, string editBase, s
     private readonly string _editBase = encoder.Encode(editBase);
     private readonly string _deleteBase = encoder.Encode(deleteBase);
 
-    /// <summary>Writes without waiting on the response: only for writers that buffer everything (views rendered to a string).</summary>
+    /// <summary>Writes synchronously, for writers that are not the response's (a view rendered to a string).</summary>
     public void WriteTo(TextWriter writer, HtmlEncoder htmlEncoder)
     {
         foreach (var item in items) WriteRow(writer, htmlEncoder, item);
     }
 
-    /// <summary>Writes the rows a chunk at a time, so a page of long values never blocks on the response.</summary>
+    /// <summary>Writes the rows to the response a chunk at a time, with asynchronous writes only.</summary>
     public async ValueTask WriteToAsync(TextWriter writer)
     {
         var chunk = new StringBuilder(ChunkSize + 1024);
