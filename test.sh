@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Usage: ./test.sh [dotnet test arguments...]
+# Usage: ./test.sh [--fast] [dotnet test arguments...]
 #
-# Runs every test project against real services. As root on a fresh Debian machine it
+# Runs every test project against real services, and checks the code's format and style
+# (dotnet format --verify-no-changes).
+#
+# --fast: the inner loop. Only tests/Stuff.Tests, without the tests that publish a release and
+# run setup (Category=Deploy) or put the site under load (Category=Load); SQLite and the
+# throwaway PostgreSQL are still real. No Apache, no Chromium, no format check.
+# As root on a fresh Debian machine it
 # installs what is missing (PostgreSQL, Apache, Chromium) with apt-get. It starts a throwaway
 # PostgreSQL cluster on a free loopback port, runs the tests in Release, stops the cluster,
 # says where the browser tests' screenshots are, and ends with one line:
@@ -42,10 +48,21 @@ ensure_chromium() {
   apt_install chromium
 }
 
-# Sums the counters of every TRX file; a project that wrote none counts as one failure.
+# The code as dotnet format would write it, with the analyzers' and .editorconfig's rules.
+check_format() {
+  log "Checking format and style (dotnet format --verify-no-changes)"
+  if ! dotnet format Stuff.slnx --verify-no-changes --no-restore -v quiet >&2; then
+    log "The code is not formatted as .editorconfig says: run dotnet format Stuff.slnx"
+    return 1
+  fi
+}
+
+# Sums the counters of every TRX file; a project that wrote none counts as one failure, and so
+# does each other check that failed (the second argument).
 summarize() {
   local passed=0 failed=0 skipped=0 total executed p f trx
   local expected="$1"
+  local other_failures="${2:-0}"
   local found=0
   for trx in "$OUT"/*.trx; do
     [[ -e "$trx" ]] || continue
@@ -61,15 +78,18 @@ summarize() {
     skipped=$((skipped + ${total:-0} - ${executed:-0}))
   done
   if ((found < expected)); then failed=$((failed + expected - found)); fi
+  failed=$((failed + other_failures))
   echo "$passed passed, $failed failed, $skipped skipped"
   ((failed == 0))
 }
 
 main() {
   cd "$ROOT"
+  local fast=0
+  if [[ "${1:-}" == "--fast" ]]; then fast=1; shift; fi
   command -v dotnet >/dev/null || die "the .NET 10 SDK is needed (dotnet is not on PATH)"
   ensure_postgres
-  ensure_chromium
+  ((fast)) || ensure_chromium
   trap stop_cluster EXIT
   start_cluster
 
@@ -77,19 +97,27 @@ main() {
   mkdir -p "$OUT"
   log "Building ($CONFIGURATION)"
   dotnet build Stuff.slnx -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly >&2
-  prepare_deploy
 
   local projects=(tests/Stuff.Tests/Stuff.Tests.csproj tests/Stuff.Browser/Stuff.Browser.csproj)
+  local filter=() format_failures=0
+  if ((fast)); then
+    projects=(tests/Stuff.Tests/Stuff.Tests.csproj)
+    filter=(--filter "Category!=Deploy&Category!=Load")
+  else
+    check_format || format_failures=1
+    prepare_deploy
+  fi
+
   local project name status=0
   for project in "${projects[@]}"; do
     name="$(basename "$project" .csproj)"
     log "Testing $name"
-    dotnet test "$project" -c "$CONFIGURATION" --no-build -nologo \
+    dotnet test "$project" -c "$CONFIGURATION" --no-build -nologo "${filter[@]}" \
       --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
       --results-directory "$OUT" "$@" >&2 || status=1
   done
   if [[ -d "$OUT/screenshots" ]]; then log "Screenshots of the browser tests: $OUT/screenshots"; fi
-  summarize "${#projects[@]}" || status=1
+  summarize "${#projects[@]}" "$format_failures" || status=1
   return "$status"
 }
 

@@ -8,25 +8,34 @@ namespace Stuff.Browser;
 /// </summary>
 public sealed class AccessibilityTests(BrowserSite site) : BrowserTests(site)
 {
+    public enum Visitor { Anonymous, User, Admin }
+
     [Theory]
-    [InlineData("account/logout", true)]
-    [InlineData("account/password", true)]
-    [InlineData("admin/users/add", true)]
-    [InlineData("admin/groups", true)]
-    [InlineData("admin/groups/add", true)]
-    [InlineData("admin/stuff/add", true)]
-    [InlineData("admin/stuff/{id}/change", true)]
-    [InlineData("admin/stuff/{id}/history", true)]
-    public async Task Pages_without_a_flow_of_their_own_have_no_serious_accessibility_problem(string path, bool asAdmin)
+    [InlineData("account/denied", Visitor.Anonymous)]
+    [InlineData("account/logout", Visitor.User)]
+    [InlineData("account/password", Visitor.User)]
+    [InlineData("account/logout", Visitor.Admin)]
+    [InlineData("admin/users/add", Visitor.Admin)]
+    [InlineData("admin/groups", Visitor.Admin)]
+    [InlineData("admin/groups/add", Visitor.Admin)]
+    [InlineData("admin/stuff/add", Visitor.Admin)]
+    [InlineData("admin/stuff/{id}/change", Visitor.Admin)]
+    [InlineData("admin/stuff/{id}/history", Visitor.Admin)]
+    public async Task Pages_without_a_flow_of_their_own_have_no_serious_accessibility_problem(string path, Visitor visitor)
     {
         await Site.AddStuffAsync(3);
         var id = await Site.Database.ScalarAsync("SELECT min(id) FROM stuff");
-        var page = asAdmin ? await LoggedInAsync(BrowserSite.AdminName, BrowserSite.AdminPassword) : await NewPageAsync();
+        var page = visitor switch
+        {
+            Visitor.Admin => await LoggedInAsync(BrowserSite.AdminName, BrowserSite.AdminPassword),
+            Visitor.User => await LoggedInAsync(BrowserSite.UserName, BrowserSite.UserPassword),
+            _ => await NewPageAsync(),
+        };
 
         var response = await page.GotoAsync(path.Replace("{id}", id!.ToString()));
 
         Assert.Equal(200, response!.Status);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
-        await FinishAsync(page, "Page-" + path.Replace("{id}", "id"));
+        await FinishAsync(page, $"Page-{visitor}-" + path.Replace("{id}", "id"));
     }
 }

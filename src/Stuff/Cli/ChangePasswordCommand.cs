@@ -22,7 +22,7 @@ public static class ChangePasswordCommand
             var user = await users.FindByNameAsync(name)
                 ?? throw new UserFacingException($"There is no user named '{name}'.");
 
-            Console.Error.WriteLine($"Changing the password of '{user.UserName}'.");
+            parse.InvocationConfiguration.Error.WriteLine($"Changing the password of '{user.UserName}'.");
             var password = await Prompt.NewPasswordAsync(p => UserAccounts.CheckPasswordAsync(users, user, p));
 
             // The rules were checked above, so the hash can be replaced in one update; the new

@@ -30,7 +30,7 @@ public static class DoctorCommand
             var shell = new ProcessShell();
             var facts = await HostFacts.DetectAsync(shell, cancellationToken);
             var path = parse.GetValue(envFile)
-                ?? (Environment.GetEnvironmentVariable(EnvFile.PathVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null)
+                ?? (CliEnvironment.Of(parse).Get(EnvFile.PathVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null)
                 ?? new Layout(facts.Family, facts.PostgresVersion).EnvFile;
             var context = new DoctorContext(shell, facts, Path.GetFullPath(path), Environment.UserName == "root");
             var host = $"{facts.PrettyName} ({facts.Family} family{(facts.HasSystemd ? "" : ", no systemd")}{(facts.SelinuxEnforcing ? ", SELinux enforcing" : "")})";

@@ -34,8 +34,19 @@ public static class DumpDataCommand
             var counts = (Stuff: 0, Users: 0);
             if (file is null)
             {
-                await using var stdout = Console.OpenStandardOutput();
-                counts = await WriteAsync(db, stdout, withHashes, cancellationToken);
+                var writer = parse.InvocationConfiguration.Output;
+                if (ReferenceEquals(writer, Console.Out))
+                {
+                    await using var stdout = Console.OpenStandardOutput();
+                    counts = await WriteAsync(db, stdout, withHashes, cancellationToken);
+                }
+                else
+                {
+                    // Run inside another program that captures the output (the tests): through its writer.
+                    using var buffer = new MemoryStream();
+                    counts = await WriteAsync(db, buffer, withHashes, cancellationToken);
+                    await writer.WriteAsync(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+                }
             }
             else
             {
@@ -54,7 +65,7 @@ public static class DumpDataCommand
                 {
                     File.Delete(temporary);
                 }
-                await Console.Error.WriteLineAsync($"Wrote {counts.Stuff} stuff and {counts.Users} user(s) to {file.FullName}.");
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"Wrote {counts.Stuff} stuff and {counts.Users} user(s) to {file.FullName}.");
             }
             return 0;
         }));

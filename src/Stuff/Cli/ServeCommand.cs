@@ -6,7 +6,7 @@ using Stuff.Hosting;
 namespace Stuff.Cli;
 
 /// <summary>`stuff serve` (also what `stuff` alone does): runs the site on Kestrel.</summary>
-public static class ServeCommand
+public static partial class ServeCommand
 {
     private static readonly Option<string?> Urls = new("--urls")
     {
@@ -14,13 +14,15 @@ public static class ServeCommand
         HelpName = "URLS",
     };
 
+    private static readonly Option<string?> EnvironmentName = new("--environment")
+    {
+        Description = "The ASP.NET Core environment (default Production; Development migrates the embedded SQLite database itself).",
+        HelpName = "NAME",
+    };
+
     public static Command Create()
     {
-        var command = new Command("serve", "Run the site. Other ASP.NET Core host arguments (--environment ...) are passed through.")
-        {
-            TreatUnmatchedTokensAsErrors = false,
-        };
-        command.Options.Add(Urls);
+        var command = new Command("serve", "Run the site. Settings may also be given as --KEY=VALUE (e.g. --STUFF_BASE_PATH=/stuff).") { Urls, EnvironmentName };
         command.SetAction(StuffCommandLine.Guard(RunAsync));
         return command;
     }
@@ -28,21 +30,34 @@ public static class ServeCommand
     /// <summary>Makes the bare `stuff` serve, so that hosting tools that start the entry point get the site.</summary>
     public static void Configure(RootCommand root)
     {
-        root.TreatUnmatchedTokensAsErrors = false;
         root.Options.Add(Urls);
+        root.Options.Add(EnvironmentName);
+        // Every command checks its unmatched tokens itself (CommandLineErrors), so that these
+        // two can pass settings on to the web host.
+        root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction(StuffCommandLine.Guard(RunAsync));
     }
 
+    /// <summary>`stuff` and `stuff serve` give --KEY=VALUE tokens to the web host as settings.</summary>
+    public static bool PassesSettingsToTheHost(Command command) => command is RootCommand || command.Name == "serve";
+
+    /// <summary>
+    /// --KEY=VALUE in one token, as ASP.NET Core's command-line configuration reads it and as
+    /// hosting tools (WebApplicationFactory, dotnet ef) pass --contentRoot=... and their settings.
+    /// A bare --option without a value is a typo, not a setting.
+    /// </summary>
+    public static bool IsHostSetting(string token) => HostSetting().IsMatch(token);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^--[A-Za-z_][A-Za-z0-9_.:]*=")]
+    private static partial System.Text.RegularExpressions.Regex HostSetting();
+
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        // Host arguments are options (--environment Production); a bare word is a mistyped command.
-        if (parse.UnmatchedTokens.FirstOrDefault() is { } first && !first.StartsWith('-'))
-            throw new UserFacingException($"Unknown command '{first}'. Run `stuff --help` to see the commands.");
-
         var hostArgs = new List<string>(parse.UnmatchedTokens);
-        if (parse.GetValue(Urls) is { Length: > 0 } urls) hostArgs.AddRange(["--urls", urls]);
+        if (parse.GetValue(Urls) is { Length: > 0 } urls) hostArgs.Add($"--urls={urls}");
+        if (parse.GetValue(EnvironmentName) is { Length: > 0 } environment) hostArgs.Add($"--environment={environment}");
 
-        var app = StuffHost.CreateBuilder([.. hostArgs]).BuildSite();
+        var app = StuffHost.CreateBuilder([.. hostArgs], CliEnvironment.Of(parse).Overrides).BuildSite();
         // Only the embedded development database migrates itself; production migrates with
         // `stuff migrate`, and a database problem there shows in /readyz instead of stopping the site.
         var database = app.Services.GetRequiredService<DatabaseUrl>();

@@ -27,6 +27,14 @@ public static class SetupCommand
             HelpName = "N",
         };
 
+        var readyTimeout = new Option<int>("--ready-timeout")
+        {
+            Description = $"Seconds a new release has to answer /readyz before it is stopped and the live one kept (5 to 600; default {SetupSettings.DefaultReadyWithin.TotalSeconds:0}).",
+            HelpName = "SECONDS",
+            DefaultValueFactory = _ => (int)SetupSettings.DefaultReadyWithin.TotalSeconds,
+        };
+        readyTimeout.AcceptRange(5, 600, "--ready-timeout must be from 5 to 600 seconds.");
+
         var appHosts = new Option<string[]>("--app-host")
         {
             Description = "An app server on another host for the balancer, HOST:PORT (repeat for each; none for no others; default: as installed).",
@@ -36,7 +44,7 @@ public static class SetupCommand
 
         var command = new Command("setup", "Install and configure everything the site needs on this server (run as root).")
         {
-            domain, basePath, tls, certificate, key, instances, appHosts, dryRun,
+            domain, basePath, tls, certificate, key, instances, appHosts, readyTimeout, dryRun,
         };
         command.SetAction(StuffCommandLine.Guard(async (parse, cancellationToken) =>
         {
@@ -51,6 +59,7 @@ public static class SetupCommand
             settings = settings with
             {
                 Instances = count,
+                ReadyWithin = TimeSpan.FromSeconds(parse.GetValue(readyTimeout)),
                 AppHosts = parse.GetResult(appHosts) is null ? AppHost.InSite(layout.ApacheSiteFile) : AppHosts(parse.GetValue(appHosts) ?? []),
             };
             var context = new SetupContext(shell, facts, settings);

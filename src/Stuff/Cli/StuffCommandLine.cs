@@ -17,9 +17,9 @@ public static class StuffCommandLine
         Recursive = true,
     };
 
-    public static RootCommand Build()
+    public static StuffRootCommand Build(CliEnvironment? environment = null)
     {
-        var root = new RootCommand("Stuff: a small site for your stuff, and the commands that run it. With no command, serves the site.");
+        var root = new StuffRootCommand(environment ?? CliEnvironment.Process, "Stuff: a small site for your stuff, and the commands that run it. With no command, serves the site.");
         root.Options.Add(Verbose);
         foreach (var option in root.Options.OfType<VersionOption>())
             option.Action = new PrintVersion();
@@ -43,13 +43,31 @@ public static class StuffCommandLine
         return root;
     }
 
-    public static Task<int> RunAsync(string[] args) =>
-        Build().Parse(args).InvokeAsync(new InvocationConfiguration
+    /// <summary>
+    /// Parses and runs one command line. An unknown option, a stray word or a bad value ends it
+    /// before anything runs, with one line and exit code 2, so that a typo is never silently dropped.
+    /// </summary>
+    /// <param name="environment">The settings' environment (the process's, unless a test runs the command in its own process).</param>
+    /// <param name="output">Where the command writes its results (standard output unless given).</param>
+    /// <param name="error">Where it writes errors and progress (standard error unless given).</param>
+    public static async Task<int> RunAsync(string[] args, CliEnvironment? environment = null, TextWriter? output = null, TextWriter? error = null)
+    {
+        var parse = Build(environment).Parse(args);
+        var configuration = new InvocationConfiguration
         {
             EnableDefaultExceptionHandler = false,
             // The web host handles SIGTERM and Ctrl+C itself and drains requests; a second handler would cut that short.
             ProcessTerminationTimeout = null,
-        });
+        };
+        if (output is not null) configuration.Output = output;
+        if (error is not null) configuration.Error = error;
+        if (CommandLineErrors.Find(parse) is { } mistake)
+        {
+            await configuration.Error.WriteLineAsync(mistake);
+            return CommandLineErrors.ExitCode;
+        }
+        return await parse.InvokeAsync(configuration);
+    }
 
     /// <summary>
     /// Wraps a command's work so that failures end as one line for a person and a non-zero
@@ -76,6 +94,19 @@ public static class StuffCommandLine
                 return e is UserFacingException ? 1 : 2;
             }
         };
+
+    /// <summary>
+    /// Refuses a number outside <paramref name="min"/>..<paramref name="max"/> as a parse error;
+    /// a value that is no number at all is the parser's own error, so only numbers are judged here.
+    /// </summary>
+    public static void AcceptRange(this Option<int> option, int min, int max, string message) =>
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens is [var token]
+                && int.TryParse(token.Value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value)
+                && (value < min || value > max))
+                result.AddError(message);
+        });
 
     /// <summary>A sentence for a person; database driver messages name the server's complaint but never the password.</summary>
     public static string Describe(Exception e) => e switch

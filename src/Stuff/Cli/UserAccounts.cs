@@ -35,7 +35,7 @@ public static class UserAccounts
         var mail = request.Email?.Trim();
         if (!request.Interactive && string.IsNullOrEmpty(name))
             throw new UserFacingException("--username is required with --no-input.");
-        var scriptedPassword = Environment.GetEnvironmentVariable(request.PasswordVariable);
+        var scriptedPassword = CliEnvironment.Of(parse).Get(request.PasswordVariable);
         if (!request.Interactive && string.IsNullOrEmpty(scriptedPassword))
             throw new UserFacingException($"--no-input needs the password in the {request.PasswordVariable} environment variable.");
 

@@ -12,10 +12,10 @@ public static class EnvFile
 {
     public const string PathVariable = "STUFF_ENV_FILE";
 
-    /// <summary>Adds the env file named by STUFF_ENV_FILE, if any, as the last (winning) configuration source.</summary>
-    public static IConfigurationBuilder AddStuffEnvFile(this IConfigurationBuilder configuration)
+    /// <summary>Adds the env file named by STUFF_ENV_FILE (read from the configuration so far), if any, as the last (winning) configuration source.</summary>
+    public static IConfigurationBuilder AddStuffEnvFile(this ConfigurationManager configuration)
     {
-        var path = Environment.GetEnvironmentVariable(PathVariable);
+        var path = configuration[PathVariable];
         if (string.IsNullOrWhiteSpace(path)) return configuration;
         return configuration.AddInMemoryCollection(Read(path));
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Stuff.Data;
 
@@ -18,6 +19,11 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
 
     /// <summary>The data-protection key ring, when several app hosts share it (STUFF_KEYS=database).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>The site's clock (a fake one in tests), for the time stamps and the history.</summary>
+    public TimeProvider Clock =>
+        this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService<TimeProvider>()
+        ?? TimeProvider.System;
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -45,7 +51,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
 
     private void StampStuff()
     {
-        var now = Timestamps.Truncate(DateTime.UtcNow);
+        var now = Timestamps.Truncate(Clock.GetUtcNow().UtcDateTime);
         foreach (var entry in ChangeTracker.Entries<StuffItem>())
         {
             switch (entry.State)

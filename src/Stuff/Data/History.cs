@@ -15,7 +15,7 @@ public static class History
         var name = who.Identity?.Name ?? "";
         db.Set<LogEntry>().Add(new LogEntry
         {
-            ActionTime = Timestamps.Truncate(DateTime.UtcNow),
+            ActionTime = Timestamps.Truncate(db.Clock.GetUtcNow().UtcDateTime),
             UserId = who.FindFirstValue(ClaimTypes.NameIdentifier),
             UserName = Truncate(name, LogEntry.UserNameMaxLength),
             ObjectType = objectType,

@@ -25,15 +25,20 @@ public static class StuffHost
     public const long MaxRequestBodyBytes = 1024 * 1024;
 
     /// <summary>Creates a builder with every configuration source and service of the site.</summary>
+    /// <param name="args">Host arguments (--urls, --environment ...).</param>
+    /// <param name="environment">Environment variables that replace the process's (a command run inside the tests' process); null removes one.</param>
     /// <exception cref="UserFacingException">The env file is missing, unsafe or malformed.</exception>
-    public static WebApplicationBuilder CreateBuilder(string[] args)
+    public static WebApplicationBuilder CreateBuilder(string[] args, IReadOnlyDictionary<string, string?>? environment = null)
     {
+        environment ??= new Dictionary<string, string?>();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
             // A published executable is started from anywhere (systemd, a shell); its files sit next to it.
             ContentRootPath = HasExplicitContentRoot(args) ? null : AppContext.BaseDirectory,
+            EnvironmentName = environment.GetValueOrDefault("ASPNETCORE_ENVIRONMENT"),
         });
+        if (environment.Count > 0) builder.Configuration.AddInMemoryCollection(environment);
         builder.Configuration.AddStuffEnvFile();
 
         builder.WebHost.UseStaticWebAssets();

@@ -155,8 +155,6 @@ public static class Templates
 /// </summary>
 public sealed class ServiceStep : Step
 {
-    private static readonly TimeSpan ReadyWithin = TimeSpan.FromSeconds(60);
-
     public override string Name => "App service";
 
     public override IEnumerable<string> Describe(SetupContext context)
@@ -171,7 +169,7 @@ public sealed class ServiceStep : Step
             $"(when the release or settings changed, or nothing serves: the release starts on the idle slot, port(s) {string.Join(", ", ports)})",
             .. ports.Select(p => $"link {context.Releases.SlotPath(p)} -> the release"),
             .. start,
-            .. ports.Select(p => $"wait up to {ReadyWithin.TotalSeconds:0} s for {context.AppUrl(p)}/readyz   (never ready: stop them, show the log, keep the live release)"),
+            .. ports.Select(p => $"wait up to {context.Settings.ReadyWithin.TotalSeconds:0} s for {context.AppUrl(p)}/readyz   (never ready: stop them, show the log, keep the live release)"),
             $"link {context.Releases.Current} -> {context.Releases.SlotPath(idle)}",
             .. context.Facts.HasSystemd ? ports.Select(p => $"run systemctl enable {Layout.Unit(p)}") : [],
         ];
@@ -226,7 +224,7 @@ public sealed class ServiceStep : Step
             store.Point(port, release);
             await instances.StartAsync(port, cancellationToken);
         }
-        var deadline = DateTime.UtcNow + ReadyWithin;
+        var deadline = DateTime.UtcNow + context.Settings.ReadyWithin;
         int? unready = null;
         foreach (var port in ports)
         {
@@ -242,7 +240,7 @@ public sealed class ServiceStep : Step
             if (store.LiveRelease is { } serving) await CollectStaticStep.CollectAsync(context, ReleaseStore.ExecutableOf(serving), cancellationToken);
             var live = store.LivePort is { } port ? $"the live release {ReleaseStore.NameOf(store.ReleaseIn(port))} keeps serving on port {port}" : "nothing was serving before";
             throw new StepFailedException(
-                $"release {ReleaseStore.NameOf(release)} did not become ready at {context.AppUrl(idlePort)}/readyz within {ReadyWithin.TotalSeconds:0} s and was stopped; {live}. Its last log lines:{Environment.NewLine}{log}");
+                $"release {ReleaseStore.NameOf(release)} did not become ready at {context.AppUrl(idlePort)}/readyz within {context.Settings.ReadyWithin.TotalSeconds:0} s and was stopped; {live}. Its last log lines:{Environment.NewLine}{log}");
         }
         // Links left by a run with more instances would count as instances of this one.
         foreach (var extra in ReleaseStore.Ports(idle, ReleaseStore.MaxInstances).Skip(ports.Count)) store.Unpoint(extra);

@@ -15,6 +15,11 @@ public sealed record SetupSettings(
     /// <summary>App servers on other hosts that Apache's balancer sends requests to besides this host's instances.</summary>
     public IReadOnlyList<AppHost> AppHosts { get; init; } = [];
 
+    /// <summary>How long a new release has to answer /readyz before it is stopped and the live one kept.</summary>
+    public TimeSpan ReadyWithin { get; init; } = DefaultReadyWithin;
+
+    public static readonly TimeSpan DefaultReadyWithin = TimeSpan.FromSeconds(60);
+
     /// <summary>Apache reaches the app through its balancer rather than straight to the one instance.</summary>
     public bool Balanced => Instances > 1 || AppHosts.Count > 0;
 }

@@ -10,6 +10,7 @@ namespace Stuff.Tests.Bench;
 /// no request fails. It asserts nothing about speed; bench/results.md holds the real numbers.
 /// </summary>
 [Collection(DeployCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.Load)]
 public sealed class BenchSmokeTests
 {
     [DeployFact]

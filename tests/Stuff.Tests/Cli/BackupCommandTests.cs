@@ -114,7 +114,7 @@ public abstract class BackupCommandTests(DatabaseProvider provider) : CliTests(p
 
         Assert.Equal(2, Directory.GetFiles(Backups).Length);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Backups));
-        AssertCleanFailure(await Stuff.RunAsync("backup", "--output-dir", Backups, "--keep", "0"), "--keep must be 1 or more.");
+        AssertCleanFailure(await Stuff.RunAsync("backup", "--output-dir", Backups, "--keep", "0"), "--keep must be 1 or more");
     }
 }
 

@@ -2,7 +2,7 @@ using Stuff.Tests.Infrastructure;
 
 namespace Stuff.Tests.Cli;
 
-/// <summary>`stuff setup` arguments, read by the real executable; --dry-run shows the plan without changing anything.</summary>
+/// <summary>`stuff setup` arguments; --dry-run shows the plan without changing anything.</summary>
 public sealed class SetupCommandTests
 {
     private static readonly StuffCli Stuff = new(Path.GetTempPath(), null);
@@ -35,6 +35,29 @@ public sealed class SetupCommandTests
     }
 
     [Theory]
+    [InlineData(new string[0], "wait up to 60 s for http://127.0.0.1:")]
+    [InlineData(new[] { "--ready-timeout", "15" }, "wait up to 15 s for http://127.0.0.1:")]
+    public async Task A_new_release_has_the_readiness_bound_asked_for(string[] args, string expected)
+    {
+        var result = await DryRunAsync(args);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains(expected, result.Output);
+    }
+
+    [Theory]
+    [InlineData("4")]
+    [InlineData("601")]
+    public async Task A_readiness_bound_out_of_range_is_refused_before_anything_happens(string seconds)
+    {
+        var result = await DryRunAsync("--ready-timeout", seconds);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--ready-timeout must be from 5 to 600 seconds", result.Error);
+        Assert.Empty(result.Output);
+    }
+
+    [Theory]
     [InlineData("10.0.0.11")]
     [InlineData("10.0.0.11:")]
     [InlineData("10.0.0.11:99999")]
@@ -47,7 +70,7 @@ public sealed class SetupCommandTests
     {
         var result = await DryRunAsync("--app-host", value);
 
-        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal(1, result.ExitCode);
         Assert.Contains("--app-host must be HOST:PORT", result.Error);
         Assert.DoesNotContain("   at ", result.Error + result.Output);
         Assert.DoesNotContain("The plan", result.Output);

@@ -4,6 +4,7 @@ namespace Stuff.Tests.Deploy;
 
 /// <summary>A backup taken on the deployed site restores onto a freshly set-up server, with the service stopped and started around it.</summary>
 [Collection(DeployCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.Deploy)]
 public sealed class BackupRestoreDeployTests(DeployedSite site) : IClassFixture<DeployedSite>
 {
     private const string Stuff = DeployedSite.Installed;

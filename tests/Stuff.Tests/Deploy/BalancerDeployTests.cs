@@ -11,6 +11,7 @@ namespace Stuff.Tests.Deploy;
 /// instance that starts again takes its share of the traffic back.
 /// </summary>
 [Collection(DeployCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.Deploy)]
 public sealed class BalancerDeployTests(DeployedSite site) : IClassFixture<DeployedSite>
 {
     private const string Stuff = DeployedSite.Installed;

@@ -33,6 +33,7 @@ public sealed class DeployedSite : IAsyncLifetime
 /// fix, repairs it (with the doctor's own fix where it is one command), and asserts all is ok again.
 /// </summary>
 [Collection(DeployCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.Deploy)]
 public sealed class DoctorFaultMatrixTests(DeployedSite site) : IClassFixture<DeployedSite>
 {
     private const string EnvFile = "/etc/stuff/stuff.env";

@@ -10,6 +10,7 @@ namespace Stuff.Tests.Deploy;
 /// through Apache over HTTPS: not one request may fail while the release changes.
 /// </summary>
 [Collection(DeployCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.Deploy)]
 public sealed class ReleaseDeployTests(DeployedSite site) : IClassFixture<DeployedSite>
 {
     private const string Stuff = DeployedSite.Installed;
@@ -49,10 +50,11 @@ public sealed class ReleaseDeployTests(DeployedSite site) : IClassFixture<Deploy
             json["Kestrel"] = JsonNode.Parse("""{"Endpoints":{"Http":{"Url":"http://127.0.0.1:1"}}}""");
             await File.WriteAllTextAsync(settings, json.ToJsonString());
 
-            var (failed, served) = await UnderLoadAsync(() => RunAsync(Path.Combine(broken, "stuff"), "setup", "--domain", "localhost", "--tls", "self-signed"));
+            var (failed, served) = await UnderLoadAsync(() => RunAsync(Path.Combine(broken, "stuff"), "setup", "--domain", "localhost", "--tls", "self-signed", "--ready-timeout", "10"));
 
             Assert.Equal(1, failed.ExitCode);
             Assert.Contains("did not become ready", failed.Error);
+            Assert.Contains("within 10 s", failed.Error);
             Assert.Contains($"the live release {ReleaseStore.NameOf(live)} keeps serving", failed.Error);
             Assert.Contains("Permission denied", failed.Error);
             served.AssertNoFailures();

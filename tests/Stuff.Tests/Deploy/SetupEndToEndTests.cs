@@ -34,6 +34,7 @@ public sealed class DeployCollection
 }
 
 [Collection(DeployCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.Deploy)]
 public sealed class SetupEndToEndTests
 {
     private const string AdminPassword = "deploy test passphrase";

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Stuff.Doctor;
-using Stuff.Tests.Setup;
 
 namespace Stuff.Tests.Doctor;
 

@@ -1,6 +1,5 @@
 using Stuff.Doctor;
 using Stuff.Setup;
-using Stuff.Tests.Setup;
 
 namespace Stuff.Tests.Doctor;
 

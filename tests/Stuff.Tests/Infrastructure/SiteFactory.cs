@@ -1,8 +1,12 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using Respawn;
 using Stuff.Configuration;
 using Stuff.Data;
 
@@ -17,12 +21,20 @@ public abstract class SiteFactory(DatabaseProvider provider) : WebApplicationFac
     public const string Password = "a long enough test passphrase";
 
     private TestDatabase? _database;
+    private Respawner? _respawner;
 
     public DatabaseProvider Provider => provider;
 
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("stuff-test-").FullName;
 
     public TestDatabase Database => _database ?? throw new InvalidOperationException("The fixture is not initialised.");
+
+    /// <summary>
+    /// The site's clock: it starts at the real time and moves a millisecond each time it is read,
+    /// so that time stamps are ordered as the writes were without a test sleeping; tests that
+    /// need time to pass advance it.
+    /// </summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
 
     async Task IAsyncLifetime.InitializeAsync()
     {
@@ -43,6 +55,7 @@ public abstract class SiteFactory(DatabaseProvider provider) : WebApplicationFac
         builder.UseEnvironment("Production");
         builder.UseSetting("DATABASE_URL", Database.Url);
         builder.UseSetting("STUFF_DATA_DIR", DataDirectory);
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 
     /// <summary>A client that keeps cookies and does not follow redirects, so tests see each one.</summary>
@@ -53,10 +66,25 @@ public abstract class SiteFactory(DatabaseProvider provider) : WebApplicationFac
             BaseAddress = new Uri("https://localhost/"),
         });
 
-    /// <summary>Deletes every row, dependents first, and forgets failed logins, so no test sees another's data.</summary>
+    /// <summary>Empties every table but the migrations' and forgets failed logins, so no test sees another's data.</summary>
     public async Task ResetAsync()
     {
         Services.GetRequiredService<Stuff.Accounts.LoginThrottle>().Reset();
+        if (provider == DatabaseProvider.Postgres)
+        {
+            await using var connection = new NpgsqlConnection(DatabaseUrl.Parse(Database.Url, "/").ConnectionString);
+            await connection.OpenAsync();
+            _respawner ??= await Respawner.CreateAsync(connection, new RespawnerOptions
+            {
+                DbAdapter = DbAdapter.Postgres,
+                SchemasToInclude = ["public"],
+                TablesToIgnore = [new("__EFMigrationsHistory")],
+            });
+            await _respawner.ResetAsync(connection);
+            return;
+        }
+
+        // Respawn has no SQLite adapter: the model's tables, dependents first.
         await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var tables = db.Model.GetEntityTypes()
@@ -75,7 +103,7 @@ public abstract class SiteFactory(DatabaseProvider provider) : WebApplicationFac
     {
         await using var scope = Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        var user = new AppUser { UserName = userName, Email = $"{userName}@example.org", IsStaff = superuser, IsSuperuser = superuser, DateJoined = DateTime.UtcNow };
+        var user = new AppUser { UserName = userName, Email = $"{userName}@example.org", IsStaff = superuser, IsSuperuser = superuser, DateJoined = Clock.GetUtcNow().UtcDateTime };
         var result = await users.CreateAsync(user, password);
         Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Description)));
         return user;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Stuff.Cli;
 
 namespace Stuff.Tests.Infrastructure;
 
@@ -23,8 +24,10 @@ public sealed record CliResult(int ExitCode, string Output, string Error)
 }
 
 /// <summary>
-/// Runs the real `stuff` executable (the build of src/Stuff) in its own process, with its own
-/// environment, the way a person or a script runs it.
+/// Runs `stuff` commands with an environment of their own: <see cref="RunAsync"/> inside the
+/// test's process (System.CommandLine invoked directly, output captured), the others as the
+/// real executable (the build of src/Stuff) in its own process, the way a person or a script
+/// runs it, for what only a process shows: exit codes, standard input, signals.
 /// </summary>
 public sealed class StuffCli
 {
@@ -53,7 +56,17 @@ public sealed class StuffCli
     /// <summary>A copy of this runner with one more environment variable set (or removed, for null).</summary>
     public StuffCli With(string name, string? value) => new(_environment) { _environment = { [name] = value } };
 
-    public Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync(null, args);
+    /// <summary>Runs the command in this process; its settings come from this runner's environment only.</summary>
+    public async Task<CliResult> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await StuffCommandLine.RunAsync(args, new CliEnvironment(_environment), output, error);
+        return new CliResult(code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Runs the real executable in its own process.</summary>
+    public Task<CliResult> RunProcessAsync(params string[] args) => RunWithInputAsync(null, args);
 
     /// <summary>Runs with <paramref name="stdin"/> piped in, as a script answering the prompts would.</summary>
     public async Task<CliResult> RunWithInputAsync(string? stdin, params string[] args)

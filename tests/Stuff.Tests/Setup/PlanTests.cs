@@ -290,23 +290,3 @@ public sealed class PlanTests
         Assert.True(SelinuxFacts.BooleanIsOn(Fixtures.Read("getsebool.httpd_can_network_connect.on.txt"), "httpd_can_network_connect"));
     }
 }
-
-/// <summary>Recorded outputs of real tools on Debian and Fedora hosts, kept beside the repository in shared/.</summary>
-public static class Fixtures
-{
-    private static readonly string Directory = Find();
-
-    public static string Read(string name) => File.ReadAllText(Path.Combine(Directory, name));
-
-    private static string Find()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null)
-        {
-            var candidate = Path.Combine(directory.FullName, "shared", "reference", "fixtures");
-            if (System.IO.Directory.Exists(candidate)) return candidate;
-            directory = directory.Parent;
-        }
-        throw new InvalidOperationException("shared/reference/fixtures is not beside the repository.");
-    }
-}

@@ -2,9 +2,10 @@ using System.Net;
 using System.Text;
 using Stuff.Configuration;
 using Stuff.Hosting;
+using Stuff.Tests.Cli;
 using Stuff.Tests.Infrastructure;
 
-namespace Stuff.Tests.Cli;
+namespace Stuff.Tests.Hosting;
 
 /// <summary>
 /// The limits Kestrel enforces for `stuff serve` (the test host has none, so this runs the real

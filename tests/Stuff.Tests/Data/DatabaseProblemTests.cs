@@ -1,9 +1,8 @@
 using Npgsql;
 using Stuff.Data;
 using Stuff.Tests.Infrastructure;
-using Stuff.Tests.Setup;
 
-namespace Stuff.Tests.Doctor;
+namespace Stuff.Tests.Data;
 
 /// <summary>Connection failures told apart by error code: real ones from the test cluster, and recorded ones from other hosts.</summary>
 public sealed class DatabaseProblemTests

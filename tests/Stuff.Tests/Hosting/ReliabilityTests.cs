@@ -2,14 +2,16 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Stuff.Configuration;
+using Stuff.Tests.Cli;
 using Stuff.Tests.Infrastructure;
 
-namespace Stuff.Tests.Cli;
+namespace Stuff.Tests.Hosting;
 
 /// <summary>
 /// `stuff serve` on a real Kestrel and PostgreSQL on a bad day: stopped with SIGTERM under load,
 /// killed outright, and its database server crashing while people create, edit and delete.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.Load)]
 public sealed class ReliabilityTests() : CliTests(DatabaseProvider.Postgres)
 {
     private const string Password = "a reliable passphrase";
@@ -65,7 +67,7 @@ public sealed class ReliabilityTests() : CliTests(DatabaseProvider.Postgres)
                 }
             }
         })).ToList();
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Eventually.HoldsAsync(() => Volatile.Read(ref answered) >= 200, TimeSpan.FromSeconds(60), "200 requests answered before the signal");
         var before = answered;
 
         server.Signal("TERM");
@@ -97,18 +99,19 @@ public sealed class ReliabilityTests() : CliTests(DatabaseProvider.Postgres)
         var workers = Enumerable.Range(0, 6).Select(w => Task.Run(() => WorkAsync(w, address, database, ledger, stop.Token))).ToList();
         try
         {
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            var within = TimeSpan.FromSeconds(60);
+            await ledger.MoreCreatedAsync(10, within, "creates before the kill");
             // The app dies without a chance to finish anything, and comes back.
             server.Process.Kill(entireProcessTree: true);
             await server.DisposeAsync();
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await ledger.MoreFailedAsync(6, within, "requests refused while the app is down");
             server = await ServedSite.StartAsync(stuff, urls);
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            await ledger.MoreCreatedAsync(10, within, "creates after the app came back");
             // The database crashes in the middle of the writes, and comes back through crash recovery.
             await postgres.CrashAsync();
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            await ledger.MoreFailedAsync(6, within, "requests failed while the database is down");
             await postgres.StartAgainAsync();
-            await Task.Delay(TimeSpan.FromSeconds(4));
+            await ledger.MoreCreatedAsync(20, within, "creates after the database came back");
         }
         finally
         {
@@ -238,6 +241,18 @@ public sealed class ReliabilityTests() : CliTests(DatabaseProvider.Postgres)
         public int Failures => _failures;
 
         public void Fail() => Interlocked.Increment(ref _failures);
+
+        public Task MoreCreatedAsync(int more, TimeSpan within, string what)
+        {
+            var target = Created.Count + more;
+            return Eventually.HoldsAsync(() => Created.Count >= target, within, $"{more} more {what}");
+        }
+
+        public Task MoreFailedAsync(int more, TimeSpan within, string what)
+        {
+            var target = Failures + more;
+            return Eventually.HoldsAsync(() => Failures >= target, within, $"{more} {what}");
+        }
 
         public void TryEdit(string junk, string things) => EditTried.GetOrAdd(junk, _ => []).Add(things);
     }

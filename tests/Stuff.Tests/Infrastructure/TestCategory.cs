@@ -1,0 +1,16 @@
+namespace Stuff.Tests.Infrastructure;
+
+/// <summary>
+/// Test traits (`[Trait("Category", ...)]`) that the fast loop leaves out: `./test.sh --fast`
+/// runs everything else.
+/// </summary>
+public static class TestCategory
+{
+    public const string Name = "Category";
+
+    /// <summary>Publishes the release and runs `stuff setup` on a server.</summary>
+    public const string Deploy = "Deploy";
+
+    /// <summary>Puts the site under load for a while (the benchmark, signals and crashes under load).</summary>
+    public const string Load = "Load";
+}
