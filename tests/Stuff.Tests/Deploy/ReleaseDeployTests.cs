@@ -144,10 +144,11 @@ public sealed class ReleaseDeployTests(DeployedSite site) : IClassFixture<Deploy
 
     public static async Task<(T Result, Served Served)> UnderLoadAsync<T>(Func<Task<T>> action)
     {
+        // The load is running before the action and goes on after it, for some requests each time.
         var load = Served.Start("https://localhost/stuff/");
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await load.MoreRequestsAsync(40);
         var result = await action();
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await load.MoreRequestsAsync(40);
         await load.StopAsync();
         return (result, load);
     }
@@ -197,6 +198,12 @@ public sealed class ReleaseDeployTests(DeployedSite site) : IClassFixture<Deploy
                     _failures.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {e.GetType().Name}: {e.Message}");
                 }
             }
+        }
+
+        public Task MoreRequestsAsync(int more)
+        {
+            var target = Volatile.Read(ref _requests) + more;
+            return Eventually.HoldsAsync(() => Volatile.Read(ref _requests) >= target, TimeSpan.FromSeconds(60), $"{more} more requests through Apache");
         }
 
         public async Task StopAsync()
