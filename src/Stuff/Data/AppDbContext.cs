@@ -39,32 +39,37 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        StampStuff();
+        Stamp();
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        StampStuff();
+        Stamp();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
-    private void StampStuff()
+    /// <summary>Times and versions for every entity that has them, from one clock reading per save.</summary>
+    private void Stamp()
     {
         var now = Timestamps.Truncate(Clock.GetUtcNow().UtcDateTime);
-        foreach (var entry in ChangeTracker.Entries<StuffItem>())
+        foreach (var entry in ChangeTracker.Entries())
         {
-            switch (entry.State)
+            if (entry.State is not (EntityState.Added or EntityState.Modified)) continue;
+            var added = entry.State == EntityState.Added;
+            if (entry.Entity is ITimestamped stamped)
             {
-                case EntityState.Added:
-                    if (entry.Entity.CreatedAt == default) entry.Entity.CreatedAt = now;
-                    if (entry.Entity.UpdatedAt == default) entry.Entity.UpdatedAt = now;
-                    if (entry.Entity.Version == 0) entry.Entity.Version = 1;
-                    break;
-                case EntityState.Modified:
-                    entry.Entity.UpdatedAt = now;
-                    entry.Entity.Version++;
-                    break;
+                if (!added) stamped.UpdatedAt = now;
+                else
+                {
+                    if (stamped.CreatedAt == default) stamped.CreatedAt = now;
+                    if (stamped.UpdatedAt == default) stamped.UpdatedAt = now;
+                }
+            }
+            if (entry.Entity is IVersioned versioned)
+            {
+                if (!added) versioned.Version++;
+                else if (versioned.Version == 0) versioned.Version = 1;
             }
         }
     }

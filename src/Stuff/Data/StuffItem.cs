@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Stuff.Data;
 
 /// <summary>One row of stuff: the app's only model. (Named StuffItem so it does not clash with the namespace.)</summary>
-public sealed class StuffItem
+public sealed class StuffItem : IVersioned, ITimestamped
 {
     public const int JunkMaxLength = 200;
 

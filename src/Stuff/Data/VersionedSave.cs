@@ -11,12 +11,15 @@ public static class VersionedSave
     /// <summary>
     /// Applies <paramref name="change"/> and saves when <paramref name="item"/> is still at
     /// <paramref name="version"/>. Saved is false on a conflict; Current is then the row as it is
-    /// now, or null when someone deleted it meanwhile.
+    /// now (not tracked), or null when someone deleted it meanwhile.
     /// </summary>
-    public static async Task<(bool Saved, StuffItem? Current)> SaveAtVersionAsync(this AppDbContext db, StuffItem item, long version, Action change, CancellationToken cancellationToken)
+    public static async Task<(bool Saved, T? Current)> SaveAtVersionAsync<T>(this AppDbContext db, T item, long version, Action change, CancellationToken cancellationToken)
+        where T : class, IVersioned
     {
         if (item.Version != version) return (false, item);
-        db.Entry(item).Property(s => s.Version).OriginalValue = version;
+        var entry = db.Entry(item);
+        entry.Property(nameof(IVersioned.Version)).OriginalValue = version;
+        var key = entry.Metadata.FindPrimaryKey()!.Properties.Select(p => entry.Property(p.Name).CurrentValue).ToArray();
         change();
         try
         {
@@ -26,7 +29,9 @@ public static class VersionedSave
         catch (DbUpdateConcurrencyException)
         {
             db.ChangeTracker.Clear();
-            return (false, await db.Stuff.AsNoTracking().FirstOrDefaultAsync(s => s.Id == item.Id, cancellationToken));
+            var current = await db.Set<T>().FindAsync(key, cancellationToken);
+            if (current is not null) db.Entry(current).State = EntityState.Detached;
+            return (false, current);
         }
     }
 }
