@@ -1,3 +1,5 @@
+using Stuff.Data;
+
 namespace Stuff.Accounts;
 
 /// <summary>One permission: an action on a model, as Django's admin has them ("stuff.change").</summary>
@@ -38,19 +40,16 @@ public static class Permissions
     public const string GroupChange = "group.change";
     public const string GroupDelete = "group.delete";
 
+    /// <summary>What may be done to an object of a model, in the order forms offer them.</summary>
+    public static IReadOnlyList<string> Actions { get; } = [View, Add, Change, Delete];
+
+    /// <summary>Every action on every model the site declares (<see cref="SiteModels"/>).</summary>
     public static IReadOnlyList<Permission> All { get; } =
-    [
-        .. Actions(StuffModel, "stuff"),
-        .. Actions(UserModel, "user"),
-        .. Actions(GroupModel, "group"),
-    ];
+        [.. SiteModels.All.SelectMany(model => Actions.Select(action => new Permission(model.Name, action, model.Singular)))];
 
     private static readonly HashSet<string> Values = [.. All.Select(p => p.Value)];
 
     public static bool Exists(string? value) => value is not null && Values.Contains(value);
 
     public static string For(string model, string action) => $"{model}.{action}";
-
-    private static IEnumerable<Permission> Actions(string model, string label) =>
-        new[] { View, Add, Change, Delete }.Select(action => new Permission(model, action, label));
 }

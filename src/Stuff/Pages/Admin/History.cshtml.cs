@@ -22,25 +22,11 @@ public sealed class HistoryModel(AppDbContext db, AdminAccess access) : PageMode
     public async Task<IActionResult> OnGetAsync(string section, string id, [FromQuery(Name = "p")] int? p, CancellationToken cancellationToken)
     {
         ModelState.Clear();
-        (string Type, string Model)? known = section switch
-        {
-            "stuff" => (LogEntry.StuffType, Permissions.StuffModel),
-            "users" => (LogEntry.UserType, Permissions.UserModel),
-            "groups" => (LogEntry.GroupType, Permissions.GroupModel),
-            _ => null,
-        };
-        if (known is not { } kind) return NotFound();
-        if (!(await access.GetAsync(User, cancellationToken)).CanSee(kind.Model)) return Forbid();
+        if (SiteModels.AtSection(section) is not { } model) return NotFound();
+        if (!(await access.GetAsync(User, cancellationToken)).CanSee(model.Name)) return Forbid();
 
-        var current = kind.Type switch
-        {
-            LogEntry.StuffType => int.TryParse(id, out var stuffId)
-                ? await db.Stuff.Where(s => s.Id == stuffId).Select(s => s.Junk).FirstOrDefaultAsync(cancellationToken)
-                : null,
-            LogEntry.UserType => await db.Users.Where(u => u.Id == id).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken),
-            _ => await db.Roles.Where(r => r.Id == id).Select(r => r.Name).FirstOrDefaultAsync(cancellationToken),
-        };
-        var entries = db.Log.AsNoTracking().Where(e => e.ObjectType == kind.Type && e.ObjectId == id);
+        var current = await model.CurrentName(db, id, cancellationToken);
+        var entries = db.Log.AsNoTracking().Where(e => e.ObjectType == model.Name && e.ObjectId == id);
         Entries = await entries.OrderByDescending(e => e.ActionTime).ThenByDescending(e => e.Id).ToListPageAsync(p, "changes", cancellationToken);
         if (current is null && Entries.Total == 0) return NotFound();
 

@@ -20,9 +20,9 @@ public sealed class IndexModel(AppDbContext db, AdminAccess access) : PageModel
         var grant = await access.GetAsync(User, cancellationToken);
         Sections =
         [
-            .. new[] { ("Stuff", "stuff", Permissions.StuffModel), ("Users", "users", Permissions.UserModel), ("Groups", "groups", Permissions.GroupModel) }
-                .Where(s => grant.CanSee(s.Item3) || grant.Has(Permissions.For(s.Item3, Permissions.Add)))
-                .Select(s => new Section(s.Item1, s.Item2, grant.Has(Permissions.For(s.Item3, Permissions.Add)))),
+            .. SiteModels.All
+                .Where(m => grant.CanSee(m.Name) || grant.Has(m.Permission(Permissions.Add)))
+                .Select(m => new Section(m.Label, m.Section, grant.Has(m.Permission(Permissions.Add)))),
         ];
         Recent = await db.Log.AsNoTracking().Where(e => e.UserId == grant.UserId)
             .OrderByDescending(e => e.ActionTime).ThenByDescending(e => e.Id)
@@ -30,10 +30,5 @@ public sealed class IndexModel(AppDbContext db, AdminAccess access) : PageModel
     }
 
     /// <summary>An entry's link: the object's history, which works whether or not the object still exists.</summary>
-    public static string HistoryHref(LogEntry entry) => entry.ObjectType switch
-    {
-        LogEntry.StuffType => $"~/admin/stuff/{entry.ObjectId}/history",
-        LogEntry.UserType => $"~/admin/users/{Uri.EscapeDataString(entry.ObjectId)}/history",
-        _ => $"~/admin/groups/{Uri.EscapeDataString(entry.ObjectId)}/history",
-    };
+    public static string? HistoryHref(LogEntry entry) => SiteModels.Named(entry.ObjectType)?.HistoryHref(entry.ObjectId);
 }

@@ -1,0 +1,38 @@
+using Stuff.Accounts;
+using Stuff.Data;
+
+namespace Stuff.Tests.Data;
+
+/// <summary>The declared models are what the permission catalogue and the admin's addresses are made of.</summary>
+public sealed class SiteModelsTests
+{
+    [Fact]
+    public void Every_declared_model_has_view_add_change_and_delete_permissions_and_nothing_else_has_any()
+    {
+        var expected = SiteModels.All.SelectMany(m => new[] { "view", "add", "change", "delete" }.Select(a => $"{m.Name}.{a}"));
+
+        Assert.Equal(expected, Permissions.All.Select(p => p.Value));
+        Assert.Equal("Can change user", Permissions.All.Single(p => p.Value == Permissions.UserChange).Label);
+        Assert.False(Permissions.Exists("book.view"));
+    }
+
+    [Fact]
+    public void Names_and_addresses_are_unique_and_lead_back_to_their_model()
+    {
+        Assert.Equal(SiteModels.All.Count, SiteModels.All.Select(m => m.Name).Distinct().Count());
+        Assert.Equal(SiteModels.All.Count, SiteModels.All.Select(m => m.Section).Distinct().Count());
+        foreach (var model in SiteModels.All)
+        {
+            Assert.Same(model, SiteModels.AtSection(model.Section));
+            Assert.Same(model, SiteModels.Named(model.Name));
+        }
+        Assert.Null(SiteModels.AtSection("nonsense"));
+    }
+
+    [Fact]
+    public void A_history_link_escapes_the_id()
+    {
+        Assert.Equal("~/admin/users/a%2Fb%20c/history", SiteModels.Users.HistoryHref("a/b c"));
+        Assert.Equal("~/admin/stuff/12/history", SiteModels.Stuff.HistoryHref("12"));
+    }
+}
