@@ -102,7 +102,13 @@ main() {
   local filter=() format_failures=0
   if ((fast)); then
     projects=(tests/Stuff.Tests/Stuff.Tests.csproj)
-    filter=(--filter "Category!=Deploy&Category!=Load")
+    # A --filter of the caller's narrows the fast set further.
+    local fast_filter="Category!=Deploy&Category!=Load" rest=()
+    while (($#)); do
+      if [[ "$1" == --filter && $# -gt 1 ]]; then fast_filter="($fast_filter)&($2)"; shift 2; else rest+=("$1"); shift; fi
+    done
+    set -- "${rest[@]}"
+    filter=(--filter "$fast_filter")
   else
     check_format || format_failures=1
     prepare_deploy

@@ -243,6 +243,63 @@ public abstract class StuffAdminTests(SiteFactory site) : SiteTests(site)
         Assert.Contains("href=\"/admin/stuff\"", home);
         Assert.DoesNotContain("href=\"/admin/users\"", home);
     }
+
+    [Fact]
+    public async Task The_export_is_every_row_of_the_searched_sorted_list_as_csv_streamed()
+    {
+        await AddManyAsync(250);
+        await Site.AddStuffAsync("fruit, \"red\"", "fruit\non two lines", -5);
+        await Site.AddStuffAsync("=HYPERLINK(\"http://evil.example\")", "fruit", 7);
+        await Site.AddStuffAsync("+1 fruit", "@SUM(A1)", 8);
+        var client = await SuperuserAsync();
+
+        // Headers first, as a browser sees them: a streamed body has no length up front.
+        var all = await client.GetAsync("/admin/stuff?handler=export", HttpCompletionOption.ResponseHeadersRead);
+        var fruit = await client.GetAsync("/admin/stuff?handler=export&q=FRUIT&o=-somenum");
+
+        Assert.Equal(HttpStatusCode.OK, all.StatusCode);
+        Assert.Equal("text/csv; charset=utf-8", all.Content.Headers.ContentType!.ToString());
+        Assert.StartsWith("attachment; filename=\"stuff-", all.Content.Headers.ContentDisposition!.ToString());
+        Assert.Null(all.Content.Headers.ContentLength);
+        var lines = (await all.Content.ReadAsStringAsync()).Split("\r\n");
+        Assert.Equal("id,junk,things,somenum,created_at,updated_at", lines[0]);
+        Assert.Equal(1 + 253 + 1, lines.Length);
+        Assert.Equal("", lines[^1]);
+
+        var rows = (await fruit.Content.ReadAsStringAsync()).Split("\r\n")[1..^1];
+        Assert.Equal(3, rows.Length);
+        Assert.Matches(@"^\d+,'\+1 fruit,'@SUM\(A1\),8,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z,", rows[0]);
+        Assert.Matches(@"^\d+,""'=HYPERLINK\(""""http://evil\.example""""\)"",fruit,7,", rows[1]);
+        Assert.Matches(@"^\d+,""fruit, """"red"""""",""fruit\non two lines"",-5,", string.Join("\r\n", rows[2..]));
+    }
+
+    [Fact]
+    public async Task Only_staff_who_may_see_stuff_may_export_it()
+    {
+        await Site.AddStuffAsync("secret junk");
+        await Site.CreateStaffAsync("usersonly", true, Permissions.UserView);
+        var staff = await Site.LoginAsync("usersonly");
+
+        var anonymous = await Site.Client().GetAsync("/admin/stuff?handler=export");
+        var refused = await staff.GetAsync("/admin/stuff?handler=export");
+
+        await Forms.AssertRedirectAsync(anonymous);
+        Assert.Contains("/account/login", anonymous.Headers.Location!.ToString());
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.DoesNotContain("secret junk", await refused.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_list_links_to_the_export_of_what_it_shows()
+    {
+        await Site.AddStuffAsync("alpha");
+        var client = await SuperuserAsync();
+
+        var html = await (await client.GetAsync("/admin/stuff?q=alp&o=-junk&p=1")).BodyAsync();
+
+        Assert.Contains("href=\"?q=alp&amp;o=-junk&amp;handler=export\"", html);
+        Assert.Contains("Export these 1 stuff as CSV", html);
+    }
 }
 
 [Collection(SqliteCollection.Name)]

@@ -6,8 +6,8 @@ using Stuff.Data;
 
 namespace Stuff.Pages.Admin.Stuff;
 
-/// <summary>The admin's list of stuff: search over junk and things, sorting by a column, numbered pages.</summary>
-public sealed class IndexModel(AppDbContext db, AdminAccess access) : PageModel
+/// <summary>The admin's list of stuff: search over junk and things, sorting by a column, numbered pages, and the whole list as CSV.</summary>
+public sealed class IndexModel(AppDbContext db, AdminAccess access, TimeProvider clock) : PageModel
 {
     /// <summary>The sortable columns, by the name ?o= uses (with a leading "-" for descending).</summary>
     public static readonly IReadOnlyList<(string Key, string Label)> Columns = [("junk", "Junk"), ("somenum", "Some number"), ("updated", "Updated")];
@@ -26,6 +26,30 @@ public sealed class IndexModel(AppDbContext db, AdminAccess access) : PageModel
         Grant = await access.GetAsync(User, cancellationToken);
         if (!Grant.CanSee(Permissions.StuffModel)) return Forbid();
 
+        Rows = await Listed(q, o).ToListPageAsync(p, "stuff", cancellationToken);
+        return Page();
+    }
+
+    /// <summary>The list as it is searched and sorted, every row of it, as CSV (?handler=export).</summary>
+    public async Task<IActionResult> OnGetExportAsync(string? q, string? o, CancellationToken cancellationToken)
+    {
+        ModelState.Clear();
+        if (!(await access.GetAsync(User, cancellationToken)).CanSee(Permissions.StuffModel)) return Forbid();
+
+        await Csv.WriteAsync(Response, $"stuff-{clock.GetUtcNow():yyyy-MM-dd}.csv", ExportColumns, Listed(q, o).AsAsyncEnumerable(), cancellationToken);
+        return new EmptyResult();
+    }
+
+    /// <summary>Every field of a row, as the export writes them.</summary>
+    public static readonly IReadOnlyList<(string Header, Func<StuffItem, object?> Value)> ExportColumns =
+    [
+        ("id", s => s.Id), ("junk", s => s.Junk), ("things", s => s.Things), ("somenum", s => s.SomeNum),
+        ("created_at", s => s.CreatedAt), ("updated_at", s => s.UpdatedAt),
+    ];
+
+    /// <summary>The query for ?q= and ?o=: unknown columns mean the default order, newest first.</summary>
+    private IOrderedQueryable<StuffItem> Listed(string? q, string? o)
+    {
         var query = db.Stuff.AsNoTracking();
         Search = q?.Trim();
         if (!string.IsNullOrEmpty(Search))
@@ -45,10 +69,11 @@ public sealed class IndexModel(AppDbContext db, AdminAccess access) : PageModel
             _ => query.OrderByDescending(s => s.Id),
         };
         // Ties are broken by id, so a row never shows on two pages or on none.
-        ordered = descending || Sort.Length == 0 ? ordered.ThenByDescending(s => s.Id) : ordered.ThenBy(s => s.Id);
-        Rows = await ordered.ToListPageAsync(p, "stuff", cancellationToken);
-        return Page();
+        return descending || Sort.Length == 0 ? ordered.ThenByDescending(s => s.Id) : ordered.ThenBy(s => s.Id);
     }
+
+    /// <summary>The export link: this list's search and sort, every page.</summary>
+    public string ExportLink => Request.With(("handler", "export"), ("p", null));
 
     /// <summary>The ?o= value a column header links to: ascending first, then the other way.</summary>
     public string SortLink(string key) => Request.With(("o", Sort == key ? "-" + key : key), ("p", null));
