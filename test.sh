@@ -5,7 +5,8 @@
 # (dotnet format --verify-no-changes).
 #
 # --fast: the inner loop. Only tests/Stuff.Tests, without the tests that publish a release and
-# run setup (Category=Deploy) or put the site under load (Category=Load); SQLite and the
+# run setup (Category=Deploy), put the site under load (Category=Load) or generate a site from
+# the template and test it (Category=Template); SQLite and the
 # throwaway PostgreSQL are still real. No Apache, no Chromium, no format check.
 # As root on a fresh Debian machine it
 # installs what is missing (PostgreSQL, Apache, Chromium) with apt-get. It starts a throwaway
@@ -103,7 +104,7 @@ main() {
   if ((fast)); then
     projects=(tests/Stuff.Tests/Stuff.Tests.csproj)
     # A --filter of the caller's narrows the fast set further.
-    local fast_filter="Category!=Deploy&Category!=Load" rest=()
+    local fast_filter="Category!=Deploy&Category!=Load&Category!=Template" rest=()
     while (($#)); do
       if [[ "$1" == --filter && $# -gt 1 ]]; then fast_filter="($fast_filter)&($2)"; shift 2; else rest+=("$1"); shift; fi
     done

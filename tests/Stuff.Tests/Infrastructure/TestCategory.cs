@@ -11,6 +11,9 @@ public static class TestCategory
     /// <summary>Publishes the release and runs `stuff setup` on a server.</summary>
     public const string Deploy = "Deploy";
 
+    /// <summary>Generates a site from the repository as a template, builds it and runs its tests.</summary>
+    public const string Template = "Template";
+
     /// <summary>Puts the site under load for a while (the benchmark, signals and crashes under load).</summary>
     public const string Load = "Load";
 }

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Stuff.Tests.Deploy;
+
+namespace Stuff.Tests.Template;
+
+/// <summary>
+/// The repository as a `dotnet new` template: a site generated under another name builds, its
+/// fast tests pass, its setup plans its own paths, and nothing in it is called stuff.
+/// </summary>
+[Collection(DeployCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.Template)]
+public sealed partial class TemplateTests : IDisposable
+{
+    // Not named stuff itself: the generated site's paths and plan must not say it anywhere.
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("site-template-");
+
+    public void Dispose() => _work.Delete(recursive: true);
+
+    [Fact]
+    public async Task A_site_generated_under_another_name_builds_passes_its_fast_tests_and_plans_its_own_server()
+    {
+        // A template store of the test's own, so the machine's list of templates is left as it was.
+        var hive = Path.Combine(_work.FullName, "hive");
+        var site = Path.Combine(_work.FullName, "inventory");
+        Succeeded(await RunAsync(_work.FullName, TimeSpan.FromMinutes(2), "dotnet", "new", "install", Repository.Root, "--debug:custom-hive", hive));
+        Succeeded(await RunAsync(_work.FullName, TimeSpan.FromMinutes(2), "dotnet", "new", "stuff", "-n", "Inventory", "-o", site, "--debug:custom-hive", hive));
+
+        var named = Directory.EnumerateFileSystemEntries(site, "*", SearchOption.AllDirectories)
+            .Where(p => Path.GetRelativePath(site, p).Contains("stuff", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.True(named.Count == 0, "paths named stuff: " + string.Join(", ", named.Take(10)));
+        var saying = Directory.EnumerateFiles(site, "*", SearchOption.AllDirectories)
+            .Select(f => (File: Path.GetRelativePath(site, f), Match: Stuff().Match(File.ReadAllText(f))))
+            .Where(f => f.Match.Success).Select(f => $"{f.File}: {f.Match.Value}").ToList();
+        Assert.True(saying.Count == 0, "files that still say stuff:\n" + string.Join("\n", saying.Take(20)));
+        Assert.True(File.Exists(Path.Combine(site, "src", "Inventory", "Inventory.csproj")));
+        Assert.False(Directory.Exists(Path.Combine(site, ".template.config")), "the generated site is not a template itself");
+        Assert.DoesNotContain("dotnet new install", File.ReadAllText(Path.Combine(site, "README.md")));
+        Assert.StartsWith("# Inventory\n", File.ReadAllText(Path.Combine(site, "README.md")));
+        Assert.True(new FileInfo(Path.Combine(site, "test.sh")).UnixFileMode.HasFlag(UnixFileMode.UserExecute), "test.sh is not executable");
+
+        var tests = await RunAsync(site, TimeSpan.FromMinutes(10), Path.Combine(site, "test.sh"), "--fast");
+        Succeeded(tests);
+        Assert.Matches(@"(?m)^[1-9]\d* passed, 0 failed, 0 skipped$", tests.Output + tests.Error);
+
+        var plan = await RunAsync(site, TimeSpan.FromMinutes(1), Path.Combine(site, "src", "Inventory", "bin", "Release", "net10.0", "inventory"),
+            "setup", "--dry-run", "--domain", "example.org", "--tls", "self-signed");
+        Succeeded(plan);
+        Assert.Contains("directory /opt/inventory ", plan.Output);
+        Assert.Contains("file /etc/inventory/inventory.env (root:inventory 0640)", plan.Output);
+        Assert.Matches(@"/etc/(apache2/sites-available|httpd/conf\.d)/inventory\.conf", plan.Output);
+        Assert.DoesNotMatch(Stuff(), plan.Output + plan.Error);
+        Assert.Contains("public static string Unit(int port) => $\"inventory@{port}\";", File.ReadAllText(Path.Combine(site, "src", "Inventory", "Setup", "SetupSettings.cs")));
+    }
+
+    [GeneratedRegex("stuff", RegexOptions.IgnoreCase)]
+    private static partial Regex Stuff();
+
+    private static void Succeeded(CliResult result) => Assert.True(result.ExitCode == 0, result.ToString());
+
+    private static async Task<CliResult> RunAsync(string directory, TimeSpan within, string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        using var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish within {within.TotalMinutes:0} min.");
+        }
+        return new CliResult(process.ExitCode, await output, await error);
+    }
+}
