@@ -32,7 +32,9 @@ public static class Templates
             # Keys and the embedded database; systemd creates it owned by the service user.
             StateDirectory=stuff
             StateDirectoryMode=0700
+            # The log directory as setup makes it (stuff:stuff 0750); without a mode systemd puts 0755 back at every start.
             LogsDirectory=stuff
+            LogsDirectoryMode=0750
             Restart=on-failure
             RestartSec=2s
             # SIGTERM lets in-flight requests finish (the host waits up to 30 s).

@@ -126,6 +126,17 @@ public sealed class PlanTests
     }
 
     [Fact]
+    public void Systemd_keeps_the_log_directory_at_the_mode_setup_gives_it()
+    {
+        var lines = Templates.Unit(Context(Family.Debian)).Content.Split('\n').Select(l => l.Trim());
+        var layout = new Layout(Family.Debian, 15);
+        var log = DirectoriesStep.Wanted(layout).Single(d => d.Path == layout.LogDirectory);
+
+        Assert.Contains("LogsDirectory=stuff", lines);
+        Assert.Contains($"LogsDirectoryMode={Ownership.Octal(log.Mode)}", lines);
+    }
+
+    [Fact]
     public void Directories_give_the_service_user_only_its_state_and_log()
     {
         var directories = DirectoriesStep.Wanted(new Layout(Family.Debian, 15)).ToDictionary(d => d.Path);

@@ -227,6 +227,25 @@ public abstract class StuffAdminTests(SiteFactory site) : SiteTests(site)
         Assert.Equal(1, await Site.QueryAsync(db => db.Stuff.CountAsync()));
     }
 
+    [Theory]
+    [InlineData("/admin/stuff/delete-selected")]
+    [InlineData("/admin/stuff/delete-selected?handler=Confirm")]
+    public async Task Bulk_delete_refuses_more_than_a_page_whole_and_deletes_nothing(string url)
+    {
+        await AddManyAsync(400);
+        var ids = await Site.QueryAsync(db => db.Stuff.Select(s => s.Id).ToListAsync());
+        var client = await SuperuserAsync();
+        var list = await (await client.GetAsync("/admin/stuff")).BodyAsync();
+
+        var response = await client.PostAsync(url, new FormUrlEncodedContent([
+            new("__RequestVerificationToken", Forms.Token(list)), .. ids.Select(id => new KeyValuePair<string, string>("ids", id.ToString()))]));
+
+        Assert.Equal("/admin/stuff", await Forms.AssertRedirectAsync(response));
+        Assert.Contains(DeleteSelectedModel.TooManyMessage(400), await (await client.GetAsync("/admin/stuff")).BodyAsync());
+        Assert.Equal(400, await Site.QueryAsync(db => db.Stuff.CountAsync()));
+        Assert.Equal(0, await Site.QueryAsync(db => db.Log.CountAsync()));
+    }
+
     [Fact]
     public async Task Links_for_actions_the_user_may_not_take_are_not_shown()
     {

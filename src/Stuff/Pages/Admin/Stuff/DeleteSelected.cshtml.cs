@@ -17,6 +17,10 @@ public sealed class DeleteSelectedModel(AppDbContext db, AdminAccess access) : P
 
     public const string NothingSelectedMessage = "Select some stuff to delete first. Nothing was deleted.";
 
+    /// <summary>A selection larger than one page is refused whole: deleting part of it would report a success that is not one.</summary>
+    public static string TooManyMessage(int count) =>
+        $"{count} stuff were selected; at most {MaxSelection} can be deleted at once. Nothing was deleted.";
+
     public IReadOnlyList<StuffItem> Items { get; private set; } = [];
 
     public IActionResult OnGet() => LocalRedirect(Url.Content("~/admin/stuff"));
@@ -24,6 +28,7 @@ public sealed class DeleteSelectedModel(AppDbContext db, AdminAccess access) : P
     public async Task<IActionResult> OnPostAsync(int[] ids, CancellationToken cancellationToken)
     {
         if (!(await access.GetAsync(User, cancellationToken)).Has(Permissions.StuffDelete)) return Forbid();
+        if (TooMany(ids) is { } refused) return refused;
         Items = await SelectedAsync(ids, cancellationToken);
         if (Items.Count == 0) return BackToList(NothingSelectedMessage);
         return Page();
@@ -32,8 +37,10 @@ public sealed class DeleteSelectedModel(AppDbContext db, AdminAccess access) : P
     public async Task<IActionResult> OnPostConfirmAsync(int[] ids, CancellationToken cancellationToken)
     {
         if (!(await access.GetAsync(User, cancellationToken)).Has(Permissions.StuffDelete)) return Forbid();
+        if (TooMany(ids) is { } refused) return refused;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var items = await db.Stuff.Where(s => ids.Take(MaxSelection).Contains(s.Id)).ToListAsync(cancellationToken);
+        var wanted = ids.Distinct().ToArray();
+        var items = await db.Stuff.Where(s => wanted.Contains(s.Id)).ToListAsync(cancellationToken);
         if (items.Count == 0) return BackToList(NothingSelectedMessage);
         foreach (var item in items)
         {
@@ -58,9 +65,12 @@ public sealed class DeleteSelectedModel(AppDbContext db, AdminAccess access) : P
     private async Task<List<StuffItem>> SelectedAsync(int[] ids, CancellationToken cancellationToken)
     {
         ModelState.Clear();
-        var wanted = ids.Distinct().Take(MaxSelection).ToArray();
+        var wanted = ids.Distinct().ToArray();
         return await db.Stuff.AsNoTracking().Where(s => wanted.Contains(s.Id)).OrderBy(s => s.Id).ToListAsync(cancellationToken);
     }
+
+    private LocalRedirectResult? TooMany(int[] ids) =>
+        ids.Distinct().Count() is var count && count > MaxSelection ? BackToList(TooManyMessage(count)) : null;
 
     private LocalRedirectResult BackToList(string message)
     {
