@@ -118,8 +118,7 @@ public static class RollbackCommand
     {
         try
         {
-            Environment.SetEnvironmentVariable("STUFF_ENV_FILE", context.Layout.EnvFile);
-            await using var app = CliHost.Build(verbose: false);
+            await using var app = CliHost.Build(verbose: false, new CliEnvironment(new Dictionary<string, string?> { [EnvFile.PathVariable] = context.Layout.EnvFile }));
             await using var scope = app.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var stuff = await db.Stuff.CountAsync(s => s.UpdatedAt > since, cancellationToken);

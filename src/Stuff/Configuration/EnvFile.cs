@@ -12,13 +12,30 @@ public static class EnvFile
 {
     public const string PathVariable = "STUFF_ENV_FILE";
 
-    /// <summary>Adds the env file named by STUFF_ENV_FILE (read from the configuration so far), if any, as the last (winning) configuration source.</summary>
+    /// <summary>Where `stuff setup` installs the releases.</summary>
+    public const string InstalledRoot = "/opt/stuff";
+
+    /// <summary>Where `stuff setup` writes the installed site's settings.</summary>
+    public const string InstalledPath = "/etc/stuff/stuff.env";
+
+    /// <summary>
+    /// Adds the env file named by STUFF_ENV_FILE (read from the configuration so far) as the last
+    /// (winning) configuration source. Without it, the installed executable reads the installed
+    /// settings, so `sudo /opt/stuff/bin/stuff backup` works on the database the site uses.
+    /// </summary>
     public static IConfigurationBuilder AddStuffEnvFile(this ConfigurationManager configuration)
     {
         var path = configuration[PathVariable];
-        if (string.IsNullOrWhiteSpace(path)) return configuration;
+        if (string.IsNullOrWhiteSpace(path)) path = InstalledDefault(AppContext.BaseDirectory);
+        if (path is null) return configuration;
         return configuration.AddInMemoryCollection(Read(path));
     }
+
+    /// <summary>The installed settings for an executable under /opt/stuff on a server setup made; null anywhere else.</summary>
+    public static string? InstalledDefault(string baseDirectory) =>
+        baseDirectory.StartsWith(InstalledRoot + "/", StringComparison.Ordinal) && Directory.Exists(Path.GetDirectoryName(InstalledPath))
+            ? InstalledPath
+            : null;
 
     /// <summary>Reads and checks the file. Every problem is a <see cref="UserFacingException"/> that never quotes a value.</summary>
     public static IReadOnlyDictionary<string, string?> Read(string path)

@@ -61,11 +61,11 @@ public sealed record Layout(Family Family, int PostgresVersion)
     public const string DeployGroup = "webadmin";
     public const string Database = "stuff";
 
-    public string AppRoot => "/opt/stuff";
+    public string AppRoot => Configuration.EnvFile.InstalledRoot;
     public string Executable => "/opt/stuff/bin/stuff";
     public string StaticRoot => "/var/www/stuff";
     public string ConfigDirectory => "/etc/stuff";
-    public string EnvFile => "/etc/stuff/stuff.env";
+    public string EnvFile => Configuration.EnvFile.InstalledPath;
     public string DataDirectory => "/var/lib/stuff";
     public string LogDirectory => "/var/log/stuff";
     public string BackupDirectory => "/var/backups/stuff";

@@ -73,4 +73,13 @@ public sealed class EnvFileTests : IDisposable
         Assert.Contains("absent.env", error.Message);
         Assert.Contains("does not exist", error.Message);
     }
+
+    [Theory]
+    [InlineData("/work/site/src/Stuff/bin/Release/net10.0/")]
+    [InlineData("/opt/stuffing/bin/")]
+    [InlineData("/home/dev/opt/stuff/bin/")]
+    public void Only_the_installed_executable_reads_the_installed_settings_by_itself(string baseDirectory)
+    {
+        Assert.Null(EnvFile.InstalledDefault(baseDirectory));
+    }
 }

@@ -56,6 +56,14 @@ public sealed class SetupEndToEndTests
         var doctor = await RunAsync("/opt/stuff/bin/stuff", "doctor");
         Assert.True(doctor.ExitCode == 0, doctor.ToString());
         Assert.Contains(" 0 failed", doctor.Output);
+        // The installed executable finds the installed settings by itself, as root and as the service user.
+        foreach (var asWhom in new[] { new[] { "env" }, ["runuser", "-u", "stuff", "--", "env"] })
+        {
+            var migrations = await RunAsync(asWhom[0], [.. asWhom[1..], "-u", "STUFF_ENV_FILE", "/opt/stuff/bin/stuff", "migrate", "--list"]);
+            Assert.True(migrations.ExitCode == 0, migrations.ToString());
+            Assert.Contains("Nothing pending.", migrations.Output);
+            Assert.DoesNotContain("sqlite", migrations.Output, StringComparison.OrdinalIgnoreCase);
+        }
         var superuser = await RunAsync("runuser", "-u", "stuff", "--", "env", "STUFF_ENV_FILE=/etc/stuff/stuff.env", $"STUFF_SUPERUSER_PASSWORD={AdminPassword}",
             "/opt/stuff/bin/stuff", "createsuperuser", "--username", "admin", "--no-input");
         Assert.True(superuser.ExitCode == 0, superuser.ToString());
