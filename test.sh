@@ -6,12 +6,12 @@
 #
 # --fast: the inner loop. Only tests/Stuff.Tests, without the tests that publish a release and
 # run setup (Category=Deploy), put the site under load (Category=Load) or generate a site from
-# the template and test it (Category=Template); SQLite and the
-# throwaway PostgreSQL are still real. No Apache, no Chromium, no format check.
-# As root on a fresh Debian machine it
-# installs what is missing (PostgreSQL, Apache, Chromium) with apt-get. It starts a throwaway
-# PostgreSQL cluster on a free loopback port, runs the tests in Release, stops the cluster,
-# says where the browser tests' screenshots are, and ends with one line:
+# the template and test it (Category=Template); SQLite and the throwaway PostgreSQL are still
+# real. No Apache, no Chromium, no format check.
+#
+# As root on a fresh Debian machine it installs what is missing (PostgreSQL, Apache, Chromium)
+# with apt-get. It starts a throwaway PostgreSQL cluster on a free loopback port, runs the tests
+# in Release, stops the cluster, says where the browser tests' screenshots are, and ends with one line:
 # "N passed, N failed, N skipped".
 #
 # As root it also publishes the release and lets the deploy tests run `stuff setup` on this

@@ -16,7 +16,8 @@ public static class CommandLineErrors
         var command = parse.CommandResult.Command;
         var path = CommandPath(parse);
         var help = $"see `{path} --help`";
-        var passesSettings = ServeCommand.PassesSettingsToTheHost(command);
+        // `stuff` and `stuff serve` (the commands that take unmatched tokens) give --KEY=VALUE to the web host.
+        var passesSettings = !command.TreatUnmatchedTokensAsErrors;
         if (parse.UnmatchedTokens.FirstOrDefault(t => !(passesSettings && ServeCommand.IsHostSetting(t))) is { } token)
         {
             if (!token.StartsWith('-'))
@@ -35,27 +36,21 @@ public static class CommandLineErrors
     }
 
     /// <summary>`stuff setup`, `stuff` ... as a person typed it.</summary>
-    private static string CommandPath(ParseResult parse)
-    {
-        var names = new List<string>();
-        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
-            names.Add(result.Command is RootCommand ? "stuff" : result.Command.Name);
-        names.Reverse();
-        return string.Join(' ', names);
-    }
+    private static string CommandPath(ParseResult parse) =>
+        string.Join(' ', Lineage(parse).Reverse().Select(c => c is RootCommand ? "stuff" : c.Name));
 
     /// <summary>Every option the command takes: its own and those its parents pass down.</summary>
-    private static List<string> OptionNames(ParseResult parse)
+    private static List<string> OptionNames(ParseResult parse) =>
+    [
+        .. Lineage(parse).SelectMany((command, depth) => command.Options.Where(o => !o.Hidden && (depth == 0 || o.Recursive)))
+            .SelectMany(o => o.Aliases.Prepend(o.Name)),
+    ];
+
+    /// <summary>The command that was parsed, then its parent, up to the root.</summary>
+    private static IEnumerable<Command> Lineage(ParseResult parse)
     {
-        var names = new List<string>();
-        var own = true;
         for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
-        {
-            foreach (var option in result.Command.Options.Where(o => !o.Hidden && (own || o.Recursive)))
-                names.AddRange([option.Name, .. option.Aliases]);
-            own = false;
-        }
-        return names;
+            yield return result.Command;
     }
 
     private static string Suggestion(string typed, IEnumerable<string> candidates)

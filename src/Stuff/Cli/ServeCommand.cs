@@ -22,7 +22,11 @@ public static partial class ServeCommand
 
     public static Command Create()
     {
-        var command = new Command("serve", "Run the site. Settings may also be given as --KEY=VALUE (e.g. --STUFF_BASE_PATH=/stuff).") { Urls, EnvironmentName };
+        var command = new Command("serve", "Run the site. Settings may also be given as --KEY=VALUE (e.g. --STUFF_BASE_PATH=/stuff).")
+        {
+            Urls, EnvironmentName,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(StuffCommandLine.Guard(RunAsync));
         return command;
     }
@@ -32,14 +36,11 @@ public static partial class ServeCommand
     {
         root.Options.Add(Urls);
         root.Options.Add(EnvironmentName);
-        // Every command checks its unmatched tokens itself (CommandLineErrors), so that these
-        // two can pass settings on to the web host.
+        // Unmatched tokens are not the parser's errors on any command (the root's setting counts
+        // for all); CommandLineErrors refuses them everywhere but where this flag is off.
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction(StuffCommandLine.Guard(RunAsync));
     }
-
-    /// <summary>`stuff` and `stuff serve` give --KEY=VALUE tokens to the web host as settings.</summary>
-    public static bool PassesSettingsToTheHost(Command command) => command is RootCommand || command.Name == "serve";
 
     /// <summary>
     /// --KEY=VALUE in one token, as ASP.NET Core's command-line configuration reads it and as

@@ -17,9 +17,6 @@ public sealed record SiteModel(
     string Singular,
     Func<AppDbContext, string, CancellationToken, Task<string?>> CurrentName)
 {
-    /// <summary>`stuff.change`, for one of <see cref="Accounts.Permissions.Actions"/>.</summary>
-    public string Permission(string action) => $"{Name}.{action}";
-
     /// <summary>An object's history page, which works whether or not the object still exists.</summary>
     public string HistoryHref(string id) => $"~/admin/{Section}/{Uri.EscapeDataString(id)}/history";
 }

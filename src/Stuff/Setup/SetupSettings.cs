@@ -64,7 +64,7 @@ public sealed record Layout(Family Family, int PostgresVersion)
     public string AppRoot => Configuration.EnvFile.InstalledRoot;
     public string Executable => "/opt/stuff/bin/stuff";
     public string StaticRoot => "/var/www/stuff";
-    public string ConfigDirectory => "/etc/stuff";
+    public string ConfigDirectory => Path.GetDirectoryName(EnvFile)!;
     public string EnvFile => Configuration.EnvFile.InstalledPath;
     public string DataDirectory => "/var/lib/stuff";
     public string LogDirectory => "/var/log/stuff";

@@ -21,7 +21,7 @@ public sealed class CommandLineTests() : CliTests(DatabaseProvider.Sqlite)
     private static Command Find(string name) => StuffCommandLine.Build().Subcommands.Single(c => c.Name == name);
 
     [Fact]
-    public void The_tree_has_the_commands_the_readme_lists()
+    public void The_readme_shows_every_command_in_the_tree()
     {
         var readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
 

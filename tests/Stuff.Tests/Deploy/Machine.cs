@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Stuff.Tests.Infrastructure;
@@ -30,18 +29,7 @@ public static class Machine
         }
     }
 
-    public static async Task<CliResult> RunAsync(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await output, await error);
-    }
+    public static Task<CliResult> RunAsync(string file, params string[] args) => Processes.RunAsync(file, args);
 
     /// <summary>Runs a bash script that must succeed; its output goes to a file, so that a daemon it starts holds no pipe of ours.</summary>
     public static async Task ShAsync(string script)

@@ -214,10 +214,9 @@ public sealed class ReleaseDeployTests(DeployedSite site) : IClassFixture<Deploy
 
         public void AssertNoFailures() => AssertFailureRateBelow(0);
 
-        /// <summary>At most this share of the requests failed (0: none at all), and the load really ran.</summary>
+        /// <summary>At most this share of the requests failed (0: none at all); UnderLoadAsync has seen the load run.</summary>
         public void AssertFailureRateBelow(double rate)
         {
-            Assert.True(_requests > 50, $"only {_requests} requests were made: the load did not run");
             Assert.True(_failures.Count <= _requests * rate, $"{_failures.Count} of {_requests} requests failed:\n{string.Join("\n", _failures.Take(20))}");
         }
     }

@@ -67,15 +67,14 @@ public sealed class ReliabilityTests() : CliTests(DatabaseProvider.Postgres)
                 }
             }
         })).ToList();
+        // The load runs: this many answers before the signal, or the test fails here.
         await Eventually.HoldsAsync(() => Volatile.Read(ref answered) >= 200, TimeSpan.FromSeconds(60), "200 requests answered before the signal");
-        var before = answered;
 
         server.Signal("TERM");
         await server.WaitForExitAsync();
         await stop.CancelAsync();
         await Task.WhenAll(clients);
 
-        Assert.True(before > 50, $"only {before} requests were answered before the signal: the load did not run");
         Assert.True(failed.IsEmpty, $"{failed.Count} requests failed around SIGTERM:\n{string.Join("\n", failed.Take(10))}");
         Assert.Equal(0, server.Process.ExitCode);
     }
@@ -99,6 +98,8 @@ public sealed class ReliabilityTests() : CliTests(DatabaseProvider.Postgres)
         var workers = Enumerable.Range(0, 6).Select(w => Task.Run(() => WorkAsync(w, address, database, ledger, stop.Token))).ToList();
         try
         {
+            // Each step waits until the workers show it: writes acknowledged, or requests failing
+            // while the app or the database is down; a step they never show fails the test here.
             var within = TimeSpan.FromSeconds(60);
             await ledger.MoreCreatedAsync(10, within, "creates before the kill");
             // The app dies without a chance to finish anything, and comes back.
@@ -120,8 +121,6 @@ public sealed class ReliabilityTests() : CliTests(DatabaseProvider.Postgres)
             await server.DisposeAsync();
         }
 
-        Assert.True(ledger.Created.Count > 20, $"only {ledger.Created.Count} creates were acknowledged: the load did not run");
-        Assert.True(ledger.Failures > 0, "no request failed: neither the kill nor the outage happened while writing");
         Assert.True(ledger.StaleRefused > 0, "no stale edit was tried");
         var problems = new List<string>();
         foreach (var junk in ledger.Created.Keys)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Stuff.Tests.Deploy;
 
@@ -23,8 +22,8 @@ public sealed partial class TemplateTests : IDisposable
         // A template store of the test's own, so the machine's list of templates is left as it was.
         var hive = Path.Combine(_work.FullName, "hive");
         var site = Path.Combine(_work.FullName, "inventory");
-        Succeeded(await RunAsync(_work.FullName, TimeSpan.FromMinutes(2), "dotnet", "new", "install", Repository.Root, "--debug:custom-hive", hive));
-        Succeeded(await RunAsync(_work.FullName, TimeSpan.FromMinutes(2), "dotnet", "new", "stuff", "-n", "Inventory", "-o", site, "--debug:custom-hive", hive));
+        Succeeded(await Processes.RunAsync("dotnet", ["new", "install", Repository.Root, "--debug:custom-hive", hive], _work.FullName, TimeSpan.FromMinutes(2)));
+        Succeeded(await Processes.RunAsync("dotnet", ["new", "stuff", "-n", "Inventory", "-o", site, "--debug:custom-hive", hive], _work.FullName, TimeSpan.FromMinutes(2)));
 
         var named = Directory.EnumerateFileSystemEntries(site, "*", SearchOption.AllDirectories)
             .Where(p => Path.GetRelativePath(site, p).Contains("stuff", StringComparison.OrdinalIgnoreCase)).ToList();
@@ -39,12 +38,12 @@ public sealed partial class TemplateTests : IDisposable
         Assert.StartsWith("# Inventory\n", File.ReadAllText(Path.Combine(site, "README.md")));
         Assert.True(new FileInfo(Path.Combine(site, "test.sh")).UnixFileMode.HasFlag(UnixFileMode.UserExecute), "test.sh is not executable");
 
-        var tests = await RunAsync(site, TimeSpan.FromMinutes(10), Path.Combine(site, "test.sh"), "--fast");
+        var tests = await Processes.RunAsync(Path.Combine(site, "test.sh"), ["--fast"], site);
         Succeeded(tests);
         Assert.Matches(@"(?m)^[1-9]\d* passed, 0 failed, 0 skipped$", tests.Output + tests.Error);
 
-        var plan = await RunAsync(site, TimeSpan.FromMinutes(1), Path.Combine(site, "src", "Inventory", "bin", "Release", "net10.0", "inventory"),
-            "setup", "--dry-run", "--domain", "example.org", "--tls", "self-signed");
+        var plan = await Processes.RunAsync(Path.Combine(site, "src", "Inventory", "bin", "Release", "net10.0", "inventory"),
+            ["setup", "--dry-run", "--domain", "example.org", "--tls", "self-signed"], site, TimeSpan.FromMinutes(1));
         Succeeded(plan);
         Assert.Contains("directory /opt/inventory ", plan.Output);
         Assert.Contains("file /etc/inventory/inventory.env (root:inventory 0640)", plan.Output);
@@ -57,27 +56,4 @@ public sealed partial class TemplateTests : IDisposable
     private static partial Regex Stuff();
 
     private static void Succeeded(CliResult result) => Assert.True(result.ExitCode == 0, result.ToString());
-
-    private static async Task<CliResult> RunAsync(string directory, TimeSpan within, string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(within);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish within {within.TotalMinutes:0} min.");
-        }
-        return new CliResult(process.ExitCode, await output, await error);
-    }
 }

@@ -21,8 +21,8 @@ public sealed class IndexModel(AppDbContext db, AdminAccess access) : PageModel
         Sections =
         [
             .. SiteModels.All
-                .Where(m => grant.CanSee(m.Name) || grant.Has(m.Permission(Permissions.Add)))
-                .Select(m => new Section(m.Label, m.Section, grant.Has(m.Permission(Permissions.Add)))),
+                .Where(m => grant.CanSee(m.Name) || grant.Has(Permissions.For(m.Name, Permissions.Add)))
+                .Select(m => new Section(m.Label, m.Section, grant.Has(Permissions.For(m.Name, Permissions.Add)))),
         ];
         Recent = await db.Log.AsNoTracking().Where(e => e.UserId == grant.UserId)
             .OrderByDescending(e => e.ActionTime).ThenByDescending(e => e.Id)

@@ -28,8 +28,9 @@ public sealed class DeleteSelectedModel(AppDbContext db, AdminAccess access) : P
     public async Task<IActionResult> OnPostAsync(int[] ids, CancellationToken cancellationToken)
     {
         if (!(await access.GetAsync(User, cancellationToken)).Has(Permissions.StuffDelete)) return Forbid();
-        if (TooMany(ids) is { } refused) return refused;
-        Items = await SelectedAsync(ids, cancellationToken);
+        var wanted = ids.Distinct().ToArray();
+        if (wanted.Length > MaxSelection) return BackToList(TooManyMessage(wanted.Length));
+        Items = await SelectedAsync(wanted, cancellationToken);
         if (Items.Count == 0) return BackToList(NothingSelectedMessage);
         return Page();
     }
@@ -37,9 +38,9 @@ public sealed class DeleteSelectedModel(AppDbContext db, AdminAccess access) : P
     public async Task<IActionResult> OnPostConfirmAsync(int[] ids, CancellationToken cancellationToken)
     {
         if (!(await access.GetAsync(User, cancellationToken)).Has(Permissions.StuffDelete)) return Forbid();
-        if (TooMany(ids) is { } refused) return refused;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var wanted = ids.Distinct().ToArray();
+        if (wanted.Length > MaxSelection) return BackToList(TooManyMessage(wanted.Length));
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var items = await db.Stuff.Where(s => wanted.Contains(s.Id)).ToListAsync(cancellationToken);
         if (items.Count == 0) return BackToList(NothingSelectedMessage);
         foreach (var item in items)
@@ -62,15 +63,11 @@ public sealed class DeleteSelectedModel(AppDbContext db, AdminAccess access) : P
         return BackToList($"Deleted {items.Count} stuff.");
     }
 
-    private async Task<List<StuffItem>> SelectedAsync(int[] ids, CancellationToken cancellationToken)
+    private async Task<List<StuffItem>> SelectedAsync(int[] wanted, CancellationToken cancellationToken)
     {
         ModelState.Clear();
-        var wanted = ids.Distinct().ToArray();
         return await db.Stuff.AsNoTracking().Where(s => wanted.Contains(s.Id)).OrderBy(s => s.Id).ToListAsync(cancellationToken);
     }
-
-    private LocalRedirectResult? TooMany(int[] ids) =>
-        ids.Distinct().Count() is var count && count > MaxSelection ? BackToList(TooManyMessage(count)) : null;
 
     private LocalRedirectResult BackToList(string message)
     {
