@@ -17,20 +17,34 @@ public sealed record SiteModel(
     string Singular,
     Func<AppDbContext, string, CancellationToken, Task<string?>> CurrentName)
 {
+    /// <summary>The generic admin pages' declaration; null for a model with pages of its own (users, groups).</summary>
+    public ModelAdmin? Admin { get; init; }
+
     /// <summary>An object's history page, which works whether or not the object still exists.</summary>
     public string HistoryHref(string id) => $"~/admin/{Section}/{Uri.EscapeDataString(id)}/history";
+
+    /// <summary>A model served by the generic admin pages: its names come from its declaration.</summary>
+    public static SiteModel For(ModelAdmin admin) =>
+        new(admin.Name, admin.Plural, admin.Label, admin.Name, async (db, id, cancellationToken) =>
+            await admin.FindAsync(db, id, tracked: false, cancellationToken) is { } entity ? admin.Describe(entity) : null)
+        { Admin = admin };
 }
 
 /// <summary>
-/// The models the site manages, in the order the admin lists them: one place where a model is
-/// declared to the admin home, the permission catalogue and the history.
+/// The models the site manages, in the order the admin lists them: the one place where a model is
+/// declared to the admin (its list, forms and history), the permission catalogue and
+/// dumpdata/loaddata. See docs/adding-a-model.md.
 /// </summary>
 public static class SiteModels
 {
-    public static SiteModel Stuff { get; } = new(LogEntry.StuffType, "stuff", "Stuff", "stuff",
-        async (db, id, cancellationToken) => int.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var key)
-            ? await db.Stuff.Where(s => s.Id == key).Select(s => s.Junk).FirstOrDefaultAsync(cancellationToken)
-            : null);
+    public static SiteModel Stuff { get; } = SiteModel.For(new ModelAdmin<StuffItem>(LogEntry.StuffType, "stuff")
+    {
+        Describes = s => s.Junk,
+        List = [s => s.Junk, s => s.SomeNum, s => s.UpdatedAt],
+        Search = [s => s.Junk, s => s.Things],
+        Filters = [s => s.UpdatedAt],
+        Form = [s => s.Junk, s => s.Things, s => s.SomeNum],
+    });
 
     public static SiteModel Users { get; } = new(LogEntry.UserType, "users", "Users", "user",
         (db, id, cancellationToken) => db.Users.Where(u => u.Id == id).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken));
@@ -39,6 +53,9 @@ public static class SiteModels
         (db, id, cancellationToken) => db.Roles.Where(r => r.Id == id).Select(r => r.Name).FirstOrDefaultAsync(cancellationToken));
 
     public static IReadOnlyList<SiteModel> All { get; } = [Stuff, Users, Groups];
+
+    /// <summary>The models the generic admin pages and dumpdata/loaddata serve.</summary>
+    public static IReadOnlyList<ModelAdmin> Registered { get; } = [.. All.Select(m => m.Admin).OfType<ModelAdmin>()];
 
     /// <summary>The model at /admin/{section}, or null.</summary>
     public static SiteModel? AtSection(string section) => All.FirstOrDefault(m => m.Section == section);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -9,10 +10,21 @@ public sealed class StuffItem : IVersioned, ITimestamped
     public const int JunkMaxLength = 200;
 
     public int Id { get; set; }
+
+    [Required(ErrorMessage = "Enter some junk.")]
+    [StringLength(JunkMaxLength, ErrorMessage = "Junk must be at most {1} characters.")]
     public string Junk { get; set; } = "";
+
+    [Required(ErrorMessage = "Enter some things.")]
     public string Things { get; set; } = "";
+
+    [Display(Name = "Some number")]
     public int SomeNum { get; set; }
+
+    [Display(Name = "Created")]
     public DateTime CreatedAt { get; set; }
+
+    [Display(Name = "Updated")]
     public DateTime UpdatedAt { get; set; }
 
     /// <summary>Bumped on every save; an update or delete whose version no longer matches is refused.</summary>

@@ -29,7 +29,7 @@ public static class VersionedSave
         catch (DbUpdateConcurrencyException)
         {
             db.ChangeTracker.Clear();
-            var current = await db.Set<T>().FindAsync(key, cancellationToken);
+            var current = (T?)await db.FindAsync(entry.Metadata.ClrType, key, cancellationToken);
             if (current is not null) db.Entry(current).State = EntityState.Detached;
             return (false, current);
         }

@@ -1,5 +1,7 @@
 using Stuff.Pages.Admin;
 
+using Stuff.Data;
+
 namespace Stuff.Tests.Pages.Admin;
 
 public sealed class PagingTests

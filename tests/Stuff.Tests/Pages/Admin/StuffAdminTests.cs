@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Stuff.Accounts;
 using Stuff.Data;
-using Stuff.Pages.Admin.Stuff;
+using Stuff.Pages.Admin.Models;
 using Stuff.Pages.Stuff;
 using Stuff.Tests.Infrastructure;
 
@@ -43,7 +43,7 @@ public abstract class StuffAdminTests(SiteFactory site) : SiteTests(site)
         Assert.Equal(["Red Apple"], Junk(await (await client.GetAsync("/admin/stuff?q=APPLE")).BodyAsync()));
         Assert.Equal(["100% cotton"], Junk(await (await client.GetAsync("/admin/stuff?q=%25")).BodyAsync()));
         Assert.Empty(Junk(await (await client.GetAsync("/admin/stuff?q=_")).BodyAsync()));
-        Assert.Contains("No stuff matches your search.", await (await client.GetAsync("/admin/stuff?q=nothing")).BodyAsync());
+        Assert.Contains("No stuff found for this search.", await (await client.GetAsync("/admin/stuff?q=nothing")).BodyAsync());
     }
 
     [Theory]
@@ -51,8 +51,8 @@ public abstract class StuffAdminTests(SiteFactory site) : SiteTests(site)
     [InlineData("-junk", new[] { "c", "b", "a" })]
     [InlineData("somenum", new[] { "c", "a", "b" })]
     [InlineData("-somenum", new[] { "b", "a", "c" })]
-    [InlineData("updated", new[] { "b", "c", "a" })]
-    [InlineData("-updated", new[] { "a", "c", "b" })]
+    [InlineData("updated_at", new[] { "b", "c", "a" })]
+    [InlineData("-updated_at", new[] { "a", "c", "b" })]
     [InlineData("things", new[] { "a", "c", "b" })]
     public async Task The_list_sorts_by_each_column_and_ignores_unknown_columns(string order, string[] expected)
     {
@@ -223,7 +223,7 @@ public abstract class StuffAdminTests(SiteFactory site) : SiteTests(site)
         var response = await AdminSite.PostWithTokenAsync(client, "/admin/stuff/delete-selected?handler=Confirm");
 
         await Forms.AssertRedirectAsync(response);
-        Assert.Contains(DeleteSelectedModel.NothingSelectedMessage, await (await client.GetAsync("/admin/stuff")).BodyAsync());
+        Assert.Contains(DeleteSelectedModel.NothingSelectedMessage(SiteModels.Stuff.Admin!), await (await client.GetAsync("/admin/stuff")).BodyAsync());
         Assert.Equal(1, await Site.QueryAsync(db => db.Stuff.CountAsync()));
     }
 
@@ -241,7 +241,7 @@ public abstract class StuffAdminTests(SiteFactory site) : SiteTests(site)
             new("__RequestVerificationToken", Forms.Token(list)), .. ids.Select(id => new KeyValuePair<string, string>("ids", id.ToString()))]));
 
         Assert.Equal("/admin/stuff", await Forms.AssertRedirectAsync(response));
-        Assert.Contains(DeleteSelectedModel.TooManyMessage(400), await (await client.GetAsync("/admin/stuff")).BodyAsync());
+        Assert.Contains(DeleteSelectedModel.TooManyMessage(SiteModels.Stuff.Admin!, 400), await (await client.GetAsync("/admin/stuff")).BodyAsync());
         Assert.Equal(400, await Site.QueryAsync(db => db.Stuff.CountAsync()));
         Assert.Equal(0, await Site.QueryAsync(db => db.Log.CountAsync()));
     }

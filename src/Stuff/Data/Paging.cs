@@ -1,7 +1,6 @@
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 
-namespace Stuff.Pages.Admin;
+namespace Stuff.Data;
 
 /// <summary>What the pager shows of a list page, whatever its rows are.</summary>
 public interface IListPage
@@ -40,9 +39,6 @@ public sealed class ListPage<T> : IListPage
     }
 }
 
-/// <summary>One step of the breadcrumb trail above an admin page; the last has no link.</summary>
-public sealed record Crumb(string Label, string? Href = null);
-
 public static class Paging
 {
     /// <summary>Counts, then fetches page <paramref name="number"/>; unusable numbers mean the first page and past the end the last.</summary>
@@ -55,18 +51,6 @@ public static class Paging
         var skip = (page - 1) * ListPage<T>.Size;
         var items = await query.Skip(skip).Take(ListPage<T>.Size).ToListAsync(cancellationToken);
         return new ListPage<T> { Items = items, Number = page, Total = total, Noun = noun };
-    }
-
-    /// <summary>The current address's query string with some parameters replaced (or removed, for null).</summary>
-    public static string With(this HttpRequest request, params (string Name, string? Value)[] changes)
-    {
-        var pairs = request.Query
-            .Where(q => !changes.Any(c => string.Equals(q.Key, c.Name, StringComparison.OrdinalIgnoreCase)))
-            .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)))
-            .ToList();
-        pairs.AddRange(changes.Where(c => c.Value is not null).Select(c => new KeyValuePair<string, string?>(c.Name, c.Value)));
-        // An empty result still needs "?" so the link drops the parameters instead of meaning "this page".
-        return pairs.Count == 0 ? "?" : QueryHelpers.AddQueryString("", pairs);
     }
 
     /// <summary>A LIKE pattern that finds <paramref name="text"/> anywhere, with its own % and _ taken literally.</summary>
