@@ -7,8 +7,8 @@ using Stuff.Data;
 namespace Stuff.Cli;
 
 /// <summary>
-/// `stuff dumpdata`: writes all stuff and users as JSON, streamed so that a large table never
-/// sits in memory. Password hashes are left out unless asked for.
+/// `stuff dumpdata`: writes every registered model (<see cref="ModelData"/>) and the users as
+/// JSON, streamed so that a large table never sits in memory. Password hashes are left out unless asked for.
 /// </summary>
 public static class DumpDataCommand
 {
@@ -22,7 +22,7 @@ public static class DumpDataCommand
         {
             Description = "Include password hashes so users can log in after loaddata.",
         };
-        var command = new Command("dumpdata", "Export stuff and users as JSON, for loaddata on this or another database.") { output, hashes };
+        var command = new Command("dumpdata", "Export every model's rows and the users as JSON, for loaddata on this or another database.") { output, hashes };
         command.SetAction(StuffCommandLine.Guard(async (parse, cancellationToken) =>
         {
             await using var app = CliHost.Build(parse);
@@ -31,7 +31,7 @@ public static class DumpDataCommand
             var withHashes = parse.GetValue(hashes);
             var file = parse.GetValue(output);
 
-            var counts = (Stuff: 0, Users: 0);
+            var counts = new Counts();
             if (file is null)
             {
                 var writer = parse.InvocationConfiguration.Output;
@@ -65,35 +65,30 @@ public static class DumpDataCommand
                 {
                     File.Delete(temporary);
                 }
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"Wrote {counts.Stuff} stuff and {counts.Users} user(s) to {file.FullName}.");
+                await parse.InvocationConfiguration.Error.WriteLineAsync(
+                    $"Wrote {string.Join(", ", counts.Models.Select(m => m.Admin.Count(m.Rows)))} and {counts.Users} user(s) to {file.FullName}.");
             }
             return 0;
         }));
         return command;
     }
 
-    private static async Task<(int Stuff, int Users)> WriteAsync(AppDbContext db, Stream stream, bool withHashes, CancellationToken cancellationToken)
+    private sealed class Counts
     {
+        public List<(ModelAdmin Admin, int Rows)> Models { get; } = [];
+        public int Users { get; set; }
+    }
+
+    private static async Task<Counts> WriteAsync(AppDbContext db, Stream stream, bool withHashes, CancellationToken cancellationToken)
+    {
+        var counts = new Counts();
         await using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         json.WriteStartObject();
         json.WriteString("format", Format);
         json.WriteNumber("version", FormatVersion);
 
-        var stuffCount = 0;
-        json.WriteStartArray("stuff");
-        await foreach (var item in db.Stuff.AsNoTracking().OrderBy(s => s.Id).AsAsyncEnumerable().WithCancellation(cancellationToken))
-        {
-            json.WriteStartObject();
-            json.WriteNumber("id", item.Id);
-            json.WriteString("junk", item.Junk);
-            json.WriteString("things", item.Things);
-            json.WriteNumber("somenum", item.SomeNum);
-            json.WriteString("created_at", DateTime.SpecifyKind(item.CreatedAt, DateTimeKind.Utc));
-            json.WriteString("updated_at", DateTime.SpecifyKind(item.UpdatedAt, DateTimeKind.Utc));
-            json.WriteEndObject();
-            if (++stuffCount % 1000 == 0) await json.FlushAsync(cancellationToken);
-        }
-        json.WriteEndArray();
+        foreach (var admin in SiteModels.Registered)
+            counts.Models.Add((admin, await ModelData.WriteAsync(json, db, admin, cancellationToken)));
 
         var userCount = 0;
         json.WriteStartArray("users");
@@ -115,6 +110,7 @@ public static class DumpDataCommand
         json.WriteEndArray();
         json.WriteEndObject();
         await json.FlushAsync(cancellationToken);
-        return (stuffCount, userCount);
+        counts.Users = userCount;
+        return counts;
     }
 }

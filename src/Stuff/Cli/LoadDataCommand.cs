@@ -8,50 +8,38 @@ using Stuff.Data;
 namespace Stuff.Cli;
 
 /// <summary>
-/// `stuff loaddata FILE`: imports a dumpdata file. Every record is checked before anything is
-/// written, and the writes happen in one transaction: one bad record means nothing is loaded.
-/// Rows with an id that exists are updated; users are matched by username.
+/// `stuff loaddata FILE`: imports a dumpdata file. Every record of every model is checked before
+/// anything is written, and the writes happen in one transaction: one bad record means nothing is
+/// loaded. Rows with an id that exists are updated; users are matched by username.
 /// </summary>
 public static class LoadDataCommand
 {
     public static Command Create()
     {
         var file = new Argument<FileInfo>("file") { Description = "A file written by `stuff dumpdata`." };
-        var command = new Command("loaddata", "Import stuff and users from a dumpdata JSON file, all or nothing.") { file };
+        var command = new Command("loaddata", "Import every model's rows and the users from a dumpdata JSON file, all or nothing.") { file };
         command.SetAction(StuffCommandLine.Guard(async (parse, cancellationToken) =>
         {
             var path = parse.GetRequiredValue(file);
             if (!path.Exists) throw new UserFacingException($"{path.FullName} does not exist.");
-
-            var (stuff, users) = await ReadAsync(path, cancellationToken);
+            using var document = await ReadAsync(path, cancellationToken);
 
             await using var app = CliHost.Build(parse);
             await using var scope = app.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var userManager = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
 
+            // Every record of every model is checked before anything is written.
+            var now = Timestamps.Truncate(db.Clock.GetUtcNow().UtcDateTime);
+            var models = SiteModels.Registered.Select(admin => (Admin: admin, Rows: ModelData.Read(document.RootElement, db, admin, now))).ToList();
+            var users = ReadUsers(document.RootElement, now);
+
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var ids = stuff.Select(s => s.Id).ToList();
-            var existing = await db.Stuff.Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
-            foreach (var record in stuff)
+            var loaded = new List<string>();
+            foreach (var (admin, rows) in models)
             {
-                if (existing.TryGetValue(record.Id, out var row))
-                {
-                    row.Junk = record.Junk;
-                    row.Things = record.Things;
-                    row.SomeNum = record.SomeNum;
-                }
-                else
-                {
-                    db.Stuff.Add(record);
-                }
-            }
-            await db.SaveChangesAsync(cancellationToken);
-            if (db.Database.IsNpgsql() && stuff.Count > 0)
-            {
-                // Explicit ids do not move the identity sequence; without this the next insert would collide.
-                await db.Database.ExecuteSqlRawAsync(
-                    "SELECT setval(pg_get_serial_sequence('stuff', 'id'), GREATEST((SELECT MAX(id) FROM stuff), 1))", cancellationToken);
+                var added = await ModelData.LoadAsync(db, admin, rows, cancellationToken);
+                loaded.Add($"{admin.Count(rows.Count)} ({added} new, {rows.Count - added} updated)");
             }
 
             int newUsers = 0;
@@ -76,15 +64,14 @@ public static class LoadDataCommand
 
             await transaction.CommitAsync(cancellationToken);
             await parse.InvocationConfiguration.Output.WriteLineAsync(
-                $"Loaded {stuff.Count} stuff ({stuff.Count - existing.Count} new, {existing.Count} updated) " +
-                $"and {users.Count} user(s) ({newUsers} new) from {path.FullName}.");
+                $"Loaded {string.Join(", ", loaded)} and {users.Count} user(s) ({newUsers} new) from {path.FullName}.");
             return 0;
         }));
         return command;
     }
 
-    /// <summary>Reads and checks every record; the first bad one stops the load with its position and what is wrong.</summary>
-    private static async Task<(List<StuffItem> Stuff, List<AppUser> Users)> ReadAsync(FileInfo path, CancellationToken cancellationToken)
+    /// <summary>Reads the file and checks it is a dump of a version this release reads.</summary>
+    private static async Task<JsonDocument> ReadAsync(FileInfo path, CancellationToken cancellationToken)
     {
         JsonDocument document;
         try
@@ -97,55 +84,44 @@ public static class LoadDataCommand
             throw new UserFacingException($"{path.FullName} is not valid JSON (line {e.LineNumber + 1}). Nothing was loaded.");
         }
 
-        using (document)
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("format", out var format) || format.ValueKind != JsonValueKind.String || format.GetString() != DumpDataCommand.Format)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("format", out var format) || format.ValueKind != JsonValueKind.String || format.GetString() != DumpDataCommand.Format)
-                throw new UserFacingException($"{path.FullName} is not a Stuff data file (written by `stuff dumpdata`). Nothing was loaded.");
-            if (!root.TryGetProperty("version", out var version) || !version.TryGetInt32(out var v) || v != DumpDataCommand.FormatVersion)
-                throw new UserFacingException($"{path.FullName} has a format version this stuff does not read (expected {DumpDataCommand.FormatVersion}). Nothing was loaded.");
-
-            var stuff = new List<StuffItem>();
-            var seenIds = new HashSet<int>();
-            foreach (var (element, index) in Records(root, "stuff"))
-            {
-                var record = new Record(element, $"stuff[{index}]");
-                var item = new StuffItem
-                {
-                    Id = record.Int("id", min: 1),
-                    Junk = record.String("junk", required: true, maxLength: StuffItem.JunkMaxLength)!,
-                    Things = record.String("things", required: true)!,
-                    SomeNum = record.Int("somenum"),
-                    CreatedAt = record.Time("created_at"),
-                    UpdatedAt = record.Time("updated_at"),
-                };
-                if (!seenIds.Add(item.Id)) throw record.Error($"id {item.Id} appears twice in the file");
-                stuff.Add(item);
-            }
-
-            var users = new List<AppUser>();
-            var seenNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var (element, index) in Records(root, "users"))
-            {
-                var record = new Record(element, $"users[{index}]");
-                var user = new AppUser
-                {
-                    UserName = record.String("username", required: true, maxLength: 150),
-                    Email = record.String("email", maxLength: 254),
-                    FirstName = record.String("first_name", maxLength: 150),
-                    LastName = record.String("last_name", maxLength: 150),
-                    IsActive = record.Bool("is_active", fallback: true),
-                    IsStaff = record.Bool("is_staff"),
-                    IsSuperuser = record.Bool("is_superuser"),
-                    DateJoined = record.Time("date_joined"),
-                    PasswordHash = record.String("password_hash"),
-                };
-                if (!seenNames.Add(user.UserName!)) throw record.Error($"username '{user.UserName}' appears twice in the file");
-                users.Add(user);
-            }
-            return (stuff, users);
+            document.Dispose();
+            throw new UserFacingException($"{path.FullName} is not a Stuff data file (written by `stuff dumpdata`). Nothing was loaded.");
         }
+        if (!root.TryGetProperty("version", out var version) || !version.TryGetInt32(out var v) || v != DumpDataCommand.FormatVersion)
+        {
+            document.Dispose();
+            throw new UserFacingException($"{path.FullName} has a format version this stuff does not read (expected {DumpDataCommand.FormatVersion}). Nothing was loaded.");
+        }
+        return document;
+    }
+
+    private static List<AppUser> ReadUsers(JsonElement root, DateTime now)
+    {
+        var users = new List<AppUser>();
+        var seenNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (element, index) in Records(root, "users"))
+        {
+            var record = new Record(element, $"users[{index}]", now);
+            var user = new AppUser
+            {
+                UserName = record.String("username", required: true, maxLength: 150),
+                Email = record.String("email", maxLength: 254),
+                FirstName = record.String("first_name", maxLength: 150),
+                LastName = record.String("last_name", maxLength: 150),
+                IsActive = record.Bool("is_active", fallback: true),
+                IsStaff = record.Bool("is_staff"),
+                IsSuperuser = record.Bool("is_superuser"),
+                DateJoined = record.Time("date_joined"),
+                PasswordHash = record.String("password_hash"),
+            };
+            if (!seenNames.Add(user.UserName!)) throw record.Error($"username '{user.UserName}' appears twice in the file");
+            users.Add(user);
+        }
+        return users;
     }
 
     private static IEnumerable<(JsonElement Element, int Index)> Records(JsonElement root, string name)
@@ -158,7 +134,7 @@ public static class LoadDataCommand
     }
 
     /// <summary>One JSON record and where it is, so every complaint names it.</summary>
-    private readonly struct Record(JsonElement element, string where)
+    private readonly struct Record(JsonElement element, string where, DateTime now)
     {
         public UserFacingException Error(string problem)
         {
@@ -170,15 +146,6 @@ public static class LoadDataCommand
         {
             if (element.ValueKind != JsonValueKind.Object) throw Error("is not a JSON object");
             return element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
-        }
-
-        public int Int(string name, int min = int.MinValue)
-        {
-            var value = Get(name) ?? throw Error($"{name} is missing");
-            if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number))
-                throw Error($"{name} must be a whole number from -2147483648 to 2147483647");
-            if (number < min) throw Error($"{name} must be at least {min}");
-            return number;
         }
 
         public string? String(string name, bool required = false, int maxLength = int.MaxValue)
@@ -204,7 +171,7 @@ public static class LoadDataCommand
         public DateTime Time(string name)
         {
             var value = Get(name);
-            if (value is null) return Timestamps.Truncate(DateTime.UtcNow);
+            if (value is null) return now;
             if (value.Value.ValueKind != JsonValueKind.String || !value.Value.TryGetDateTimeOffset(out var time))
                 throw Error($"{name} must be an ISO 8601 date and time");
             return Timestamps.Truncate(time.UtcDateTime);
