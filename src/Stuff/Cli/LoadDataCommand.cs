@@ -39,8 +39,9 @@ public static class LoadDataCommand
             foreach (var (admin, rows) in models)
             {
                 var added = await ModelData.LoadAsync(db, admin, rows, cancellationToken);
-                loaded.Add($"{admin.Count(rows.Count)} ({added} new, {rows.Count - added} updated)");
+                if (rows.Count > 0) loaded.Add($"{admin.Count(rows.Count)} ({added} new, {rows.Count - added} updated)");
             }
+            if (loaded.Count == 0) loaded.Add("no rows");
 
             int newUsers = 0;
             foreach (var (record, index) in users.Select((u, i) => (u, i)))

@@ -74,6 +74,7 @@ public static class StuffHost
             pages.Conventions.AuthorizeFolder("/Admin", StaffRequirement.Policy);
         }).AddMvcOptions(mvc =>
         {
+            mvc.Filters.Add(new HandlerlessRequests());
             var messages = mvc.ModelBindingMessageProvider;
             messages.SetValueMustNotBeNullAccessor(_ => "This field is required.");
             messages.SetAttemptedValueIsInvalidAccessor((value, _) => $"'{value}' is not a valid value.");

@@ -13,7 +13,7 @@ public sealed class SiteModelsTests
 
         Assert.Equal(expected, Permissions.All.Select(p => p.Value));
         Assert.Equal("Can change user", Permissions.All.Single(p => p.Value == Permissions.UserChange).Label);
-        Assert.False(Permissions.Exists("book.view"));
+        Assert.False(Permissions.Exists("nonsense.view"));
     }
 
     [Fact]

@@ -121,7 +121,8 @@ public sealed partial class AuthorizationMatrixTests(SqliteSite site) : SiteTest
             foreach (var url in Urls(route, stuff.Id, bob.Id, "1"))
             {
                 var asAnonymous = Answer(await AdminSite.PostWithTokenAsync(anonymous, url, ("Version", "1")));
-                if (asAnonymous != "login") differences.Add($"POST {url} as anonymous: {asAnonymous}");
+                // 405: the page has no POST handler, so there is nothing to turn away from.
+                if (asAnonymous is not ("login" or "405")) differences.Add($"POST {url} as anonymous: {asAnonymous}");
                 if (!route.StartsWith("/admin", StringComparison.Ordinal)) continue;
                 var asUser = Answer(await AdminSite.PostWithTokenAsync(user, url, ("Version", "1")));
                 if (asUser != "403") differences.Add($"POST {url} as a user who is not staff: {asUser}");

@@ -38,9 +38,27 @@ public sealed partial class TemplateTests : IDisposable
         Assert.StartsWith("# Inventory\n", File.ReadAllText(Path.Combine(site, "README.md")));
         Assert.True(new FileInfo(Path.Combine(site, "test.sh")).UnixFileMode.HasFlag(UnixFileMode.UserExecute), "test.sh is not executable");
 
+        // docs/adding-a-model.md, followed as written, and the proof that the model it adds has everything.
+        var written = FollowTheWalkthrough(site);
+        Assert.Equal(4, written.Files);
+        Assert.Equal(2, written.Edits);
+        File.WriteAllText(Path.Combine(site, "tests", "Inventory.Tests", "Pages", "Admin", "BookAdminTests.cs"),
+            InUsersNames(File.ReadAllText(Path.Combine(Repository.Root, "tests", "Stuff.Tests", "Template", "Walkthrough", "BookAdminTests.cs.txt"))));
+        Succeeded(await Processes.RunAsync(Path.Combine(site, "scripts", "add-migration.sh"), ["AddBooks"], site, TimeSpan.FromMinutes(5)));
+        foreach (var provider in new[] { "Sqlite", "Postgres" })
+            Assert.Single(Directory.GetFiles(Path.Combine(site, "src", "Inventory", "Data", "Migrations", provider), "*_AddBooks.cs"));
+        var again = await Processes.RunAsync(Path.Combine(site, "scripts", "add-migration.sh"), ["AddBooks"], site, TimeSpan.FromMinutes(1));
+        Assert.Contains("exists already", again.Error);
+
         var tests = await Processes.RunAsync(Path.Combine(site, "test.sh"), ["--fast"], site);
         Succeeded(tests);
         Assert.Matches(@"(?m)^[1-9]\d* passed, 0 failed, 0 skipped$", tests.Output + tests.Error);
+        string[] proofs =
+        [
+            "Pages.Admin.BookAdminTestsOnSqlite", "Pages.Admin.BookAdminTestsOnPostgres", "Pages.Admin.BookDataTestsOnSqlite",
+            "Pages.Admin.BookDataTestsOnPostgres", "Pages.BookPageTestsOnSqlite", "Pages.BookPageTestsOnPostgres",
+        ];
+        foreach (var proof in proofs) Assert.Contains($"Passed Inventory.Tests.{proof}.", tests.Output);
 
         var plan = await Processes.RunAsync(Path.Combine(site, "src", "Inventory", "bin", "Release", "net10.0", "inventory"),
             ["setup", "--dry-run", "--domain", "example.org", "--tls", "self-signed"], site, TimeSpan.FromMinutes(1));
@@ -54,6 +72,48 @@ public sealed partial class TemplateTests : IDisposable
 
     [GeneratedRegex("stuff", RegexOptions.IgnoreCase)]
     private static partial Regex Stuff();
+
+    /// <summary>The fences of the walkthrough: ```lang file=PATH (a new file) or ```lang edit=PATH (a change to one).</summary>
+    [GeneratedRegex(@"(?ms)^```\w+ (file|edit)=(\S+)\n(.*?)^```$")]
+    private static partial Regex Block();
+
+    /// <summary>
+    /// Writes the walkthrough's code blocks into the site: a file= block is the whole file; an
+    /// edit= block replaces the one line that reads like the block's last line up to its "=".
+    /// </summary>
+    private static (int Files, int Edits) FollowTheWalkthrough(string site)
+    {
+        var doc = File.ReadAllText(Path.Combine(site, "docs", "adding-a-model.md"));
+        var (files, edits) = (0, 0);
+        foreach (Match block in Block().Matches(doc))
+        {
+            var path = Path.Combine(site, block.Groups[2].Value);
+            var text = block.Groups[3].Value;
+            if (block.Groups[1].Value == "file")
+            {
+                Assert.False(File.Exists(path), $"{block.Groups[2].Value} exists already");
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllText(path, text);
+                files++;
+                continue;
+            }
+            var last = text.TrimEnd('\n').Split('\n')[^1];
+            var head = last[..last.IndexOf('=', StringComparison.Ordinal)].Trim();
+            var lines = File.ReadAllLines(path).ToList();
+            var at = lines.FindIndex(l => l.Contains('=', StringComparison.Ordinal) && l[..l.IndexOf('=', StringComparison.Ordinal)].Trim() == head);
+            Assert.True(at >= 0 && lines.FindLastIndex(l => l.Contains('=', StringComparison.Ordinal) && l[..l.IndexOf('=', StringComparison.Ordinal)].Trim() == head) == at,
+                $"{block.Groups[2].Value}: not exactly one line reads like {head}");
+            lines.RemoveAt(at);
+            lines.InsertRange(at, text.TrimEnd('\n').Split('\n'));
+            File.WriteAllLines(path, lines);
+            edits++;
+        }
+        return (files, edits);
+    }
+
+    /// <summary>The template's own renaming, for a file that is copied in after it ran.</summary>
+    private static string InUsersNames(string text) =>
+        text.Replace("Stuff", "Inventory", StringComparison.Ordinal).Replace("stuff", "inventory", StringComparison.Ordinal).Replace("STUFF", "INVENTORY", StringComparison.Ordinal);
 
     private static void Succeeded(CliResult result) => Assert.True(result.ExitCode == 0, result.ToString());
 }

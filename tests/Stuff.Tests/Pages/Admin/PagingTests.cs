@@ -1,6 +1,5 @@
-using Stuff.Pages.Admin;
-
 using Stuff.Data;
+using Stuff.Pages.Admin;
 
 namespace Stuff.Tests.Pages.Admin;
 

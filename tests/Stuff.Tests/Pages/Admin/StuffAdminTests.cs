@@ -69,6 +69,29 @@ public abstract class StuffAdminTests(SiteFactory site) : SiteTests(site)
         Assert.Equal(expected, Junk(html));
     }
 
+    [Fact]
+    public async Task The_list_filters_by_update_date_and_refuses_a_filter_it_does_not_have()
+    {
+        await Site.AddStuffAsync("old");
+        Site.Clock.Advance(TimeSpan.FromDays(40));
+        await Site.AddStuffAsync("new");
+        var client = await SuperuserAsync();
+        var today = Site.Clock.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal(["new"], Junk(await (await client.GetAsync($"/admin/stuff?updated_at.from={today}")).BodyAsync()));
+        Assert.Equal(["old"], Junk(await (await client.GetAsync($"/admin/stuff?updated_at.to={Site.Clock.GetUtcNow().AddDays(-30):yyyy-MM-dd}")).BodyAsync()));
+        var list = await (await client.GetAsync("/admin/stuff")).BodyAsync();
+        Assert.Contains("Past 7 days", list);
+        Assert.Contains($"href=\"?updated_at.from={today}&amp;updated_at.to={today}\"", list);
+
+        foreach (var url in new[] { "/admin/stuff?colour=red", "/admin/stuff?updated_at.from=soon", "/admin/stuff?handler=export&updated_at.to=x", "/admin/stuff?junk=a" })
+        {
+            var response = await client.GetAsync(url);
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{url}: {(int)response.StatusCode}");
+        }
+        Assert.Contains(Forms.Html("This list has no filter named “colour”."), await (await client.GetAsync("/admin/stuff?colour=red")).BodyAsync());
+    }
+
     [Theory]
     [InlineData(100, null, 100, "page 1 of 1")]
     [InlineData(101, null, 100, "page 1 of 2")]

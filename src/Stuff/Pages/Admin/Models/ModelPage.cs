@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Stuff.Accounts;
 using Stuff.Data;
@@ -31,14 +30,6 @@ public abstract class ModelPage(AppDbContext db, AdminAccess access) : PageModel
     public string Href(object entity, string page) => $"~/admin/{Admin.Plural}/{Uri.EscapeDataString(IdOf(entity))}/{page}";
 
     public bool May(string action) => Grant.Has(Permissions.For(Admin.Name, action));
-
-    /// <summary>A method the page has no handler for (a POST to the list) is refused, not rendered without its model.</summary>
-    public override Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
-    {
-        if (context.HandlerMethod is not null) return next();
-        context.Result = new StatusCodeResult(StatusCodes.Status405MethodNotAllowed);
-        return Task.CompletedTask;
-    }
 
     /// <summary>
     /// Finds the model at /admin/{section} and checks the user may take <paramref name="action"/>
