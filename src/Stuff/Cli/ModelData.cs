@@ -90,7 +90,7 @@ public static class ModelData
         var fields = admin.Fields(db);
         var existing = (await admin.FindManyAsync(db, rows.Select(r => fields.Key.Text(fields.Key.Get(r))), tracked: true, cancellationToken))
             .ToDictionary(r => fields.Key.Get(r)!);
-        var copied = fields.All.Where(f => f != fields.Key && f.Name is not (nameof(ITimestamped.CreatedAt) or nameof(ITimestamped.UpdatedAt))).ToList();
+        var copied = fields.All.Where(f => f != fields.Key && !f.IsTimestamp).ToList();
         foreach (var row in rows)
         {
             if (existing.TryGetValue(fields.Key.Get(row)!, out var current))
@@ -109,10 +109,9 @@ public static class ModelData
 
     private static object? Value(JsonElement element, string where, ModelField field, DateTime now)
     {
-        var stamp = field.Name is nameof(ITimestamped.CreatedAt) or nameof(ITimestamped.UpdatedAt);
         if (!element.TryGetProperty(field.Key, out var json) || json.ValueKind == JsonValueKind.Null)
         {
-            if (stamp) return now;
+            if (field.IsTimestamp) return now;
             if (field.Input == FieldInput.Checkbox) return false;
             if (field.Required) throw Error(element, where, $"{field.Key} is missing");
             return field.Type == typeof(string) && !field.Nullable ? "" : null;
@@ -144,7 +143,6 @@ public static class ModelData
             });
         }
         if (value is string text && field.Required && string.IsNullOrWhiteSpace(text)) throw Error(element, where, $"{field.Key} is empty");
-        if (value is string && field.MaxLength is { } max && ((string)value).Length > max) throw Error(element, where, $"{field.Key} is longer than {max} characters");
         if (field.Check(value) is { } problem) throw Error(element, where, $"{field.Key}: {problem.TrimEnd('.')}");
         return value;
     }

@@ -22,6 +22,12 @@ public abstract class ModelAdmin
     /// <param name="plural">Several of them ("books"): the admin's address (/admin/books), its heading and the dump's key.</param>
     protected ModelAdmin(string name, string plural)
     {
+        // The names are written into addresses, permission values and the history's object type column.
+        foreach (var word in new[] { name, plural })
+        {
+            if (word.Length is 0 || word.Length > LogEntry.ObjectTypeMaxLength || !word.All(c => c is (>= 'a' and <= 'z') or '_'))
+                throw new ArgumentException($"A model's names are 1 to {LogEntry.ObjectTypeMaxLength} lower-case letters or '_'; \"{word}\" is not.");
+        }
         Name = name;
         Plural = plural;
     }
@@ -64,7 +70,7 @@ public abstract class ModelAdmin
     /// <summary>Every row, by id (dumpdata).</summary>
     public abstract IAsyncEnumerable<object> All(AppDbContext db);
 
-    /// <summary>The values a value filter offers: the column's distinct values, up to <see cref="MaxChoices"/>.</summary>
+    /// <summary>The values a value filter offers: the column's distinct values in order, up to one more than <see cref="MaxChoices"/> (so the page can tell there are more).</summary>
     public abstract Task<IReadOnlyList<object?>> ValuesAsync(AppDbContext db, ModelField field, CancellationToken cancellationToken);
 
     /// <summary>Moves PostgreSQL's id sequence past the largest id after rows were written with their own ids (loaddata).</summary>
@@ -87,10 +93,10 @@ public abstract class ModelAdmin
     /// else is the default order), ?p= (page) and the filters' parameters. A parameter that is no
     /// filter of this list, or a filter value that is not a value of its field, is an error.
     /// </summary>
-    public ListRequest Read(AppDbContext db, IEnumerable<KeyValuePair<string, string?>> query, DateTime today)
+    public ListRequest Read(AppDbContext db, IEnumerable<KeyValuePair<string, string?>> query, DateOnly today)
     {
         var fields = Fields(db);
-        var request = new ListRequest();
+        var request = new ListRequest { Today = today };
         foreach (var (name, value) in query)
         {
             switch (name)
@@ -99,8 +105,7 @@ public abstract class ModelAdmin
                     request.Search = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
                     continue;
                 case "o":
-                    var column = value?.TrimStart('-');
-                    request.Sort = fields.List.Any(f => f.Key == column) ? value! : "";
+                    request.Sort = value ?? "";
                     continue;
                 case "p":
                     request.Page = int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var page) ? page : null;
@@ -138,7 +143,6 @@ public abstract class ModelAdmin
                 request.Equal[filter.Field] = parsed;
             }
         }
-        request.Today = today;
         return request;
     }
 }
@@ -184,9 +188,12 @@ public sealed class ListFilter(ModelField field)
 {
     public ModelField Field { get; } = field;
 
-    public FilterKind Kind { get; } = field.Type == typeof(bool) ? FilterKind.Boolean
-        : field.Type == typeof(DateTime) || field.Type == typeof(DateOnly) ? FilterKind.DateRange
-        : FilterKind.Values;
+    public FilterKind Kind { get; } = field.Input switch
+    {
+        FieldInput.Checkbox => FilterKind.Boolean,
+        FieldInput.Date or FieldInput.DateTime => FilterKind.DateRange,
+        _ => FilterKind.Values,
+    };
 }
 
 /// <summary>A list as the address asks for it.</summary>
@@ -194,19 +201,21 @@ public sealed class ListRequest
 {
     public string? Search { get; set; }
 
-    /// <summary>"-updated_at"; empty for the default order.</summary>
+    /// <summary>"-updated_at" as the address has it; a column the list does not show means the default order.</summary>
     public string Sort { get; set; } = "";
     public int? Page { get; set; }
     public Dictionary<ModelField, object> Equal { get; } = [];
     public Dictionary<ModelField, (DateOnly? From, DateOnly? To)> Ranges { get; } = [];
 
     /// <summary>The site's today (UTC), for the date filters' "today", "past 7 days" and so on.</summary>
-    public DateTime Today { get; set; }
+    public DateOnly Today { get; init; }
 
     /// <summary>What was wrong with the address; the list is not shown.</summary>
     public string? Error { get; set; }
 
-    public bool Filtered => Search is not null || Equal.Count > 0 || Ranges.Count > 0;
+    public bool HasFilters => Equal.Count > 0 || Ranges.Count > 0;
+
+    public bool Filtered => Search is not null || HasFilters;
 }
 
 /// <summary>
@@ -260,9 +269,7 @@ public sealed class ModelAdmin<T>(string name, string plural) : ModelAdmin(name,
             return all.FirstOrDefault(f => f.Name == member?.Member.Name)
                 ?? throw new InvalidOperationException($"{typeof(T).Name}: {selector} is not one of its columns.");
         }
-        var stamps = new[] { nameof(ITimestamped.CreatedAt), nameof(ITimestamped.UpdatedAt) };
-        var form = Form.Count > 0 ? Form.Select(Field).ToList()
-            : all.Where(f => f.Name != key && !(typeof(ITimestamped).IsAssignableFrom(typeof(T)) && stamps.Contains(f.Name))).ToList();
+        var form = Form.Count > 0 ? Form.Select(Field).ToList() : all.Where(f => f.Name != key && !f.IsTimestamp).ToList();
         var list = List.Count > 0 ? List.Select(Field).ToList() : form.Take(3).ToList();
         var search = Search.Count > 0 ? Search.Select(Field).ToList() : list.Where(f => f.Type == typeof(string)).ToList();
         if (search.FirstOrDefault(f => f.Type != typeof(string)) is { } notText)

@@ -38,6 +38,8 @@ public sealed class ModelField
         Key = column.GetColumnName();
         Type = System.Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
         Nullable = column.IsNullable;
+        IsTimestamp = typeof(ITimestamped).IsAssignableFrom(property.ReflectedType)
+            && property.Name is nameof(ITimestamped.CreatedAt) or nameof(ITimestamped.UpdatedAt);
         var display = property.GetCustomAttribute<DisplayAttribute>();
         Label = display?.GetName() ?? Words(property.Name);
 
@@ -98,6 +100,9 @@ public sealed class ModelField
     /// <summary>The column may be null.</summary>
     public bool Nullable { get; }
 
+    /// <summary>One of <see cref="ITimestamped"/>'s times, which the site's clock sets on every save.</summary>
+    public bool IsTimestamp { get; }
+
     public bool Required { get; }
     public int? MaxLength { get; }
     public int? MinLength { get; }
@@ -109,7 +114,7 @@ public sealed class ModelField
 
     public void Set(object entity, object? value) => Property.SetValue(entity, value);
 
-    /// <summary>A value as a form shows it, and as a list or a current-values panel does.</summary>
+    /// <summary>A value as a form, an address or a CSV file has it (invariant, ISO 8601); <see cref="Display"/> is for reading.</summary>
     public string Text(object? value) => value switch
     {
         null => "",

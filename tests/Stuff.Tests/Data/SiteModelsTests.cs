@@ -29,6 +29,17 @@ public sealed class SiteModelsTests
         Assert.Null(SiteModels.AtSection("nonsense"));
     }
 
+    [Theory]
+    [InlineData("", "books")]
+    [InlineData("Book", "books")]
+    [InlineData("book", "book shelves")]
+    [InlineData("a_name_longer_than_the_log_keeps", "books")]
+    public void A_model_is_refused_names_the_addresses_and_the_history_cannot_hold(string name, string plural)
+    {
+        var refused = Assert.Throws<ArgumentException>(() => new ModelAdmin<StuffItem>(name, plural));
+        Assert.Contains("lower-case letters", refused.Message);
+    }
+
     [Fact]
     public void A_history_link_escapes_the_id()
     {

@@ -172,6 +172,11 @@ public abstract class StuffAdminTests(SiteFactory site) : SiteTests(site)
             new("__RequestVerificationToken", Forms.Token(page)), new("Version", Forms.Field(page, "Version")),
             new("Form.Junk", ""), new("Form.Things", "t"), new("Form.SomeNum", "1")]));
         Assert.Contains("Enter some junk.", await change.BodyAsync());
+        var garbled = await client.PostAsync($"/admin/stuff/{item.Id}/change", new FormUrlEncodedContent([
+            new("__RequestVerificationToken", Forms.Token(page)), new("Version", "not a number"),
+            new("Form.Junk", "changed"), new("Form.Things", "t"), new("Form.SomeNum", "1")]));
+        Assert.Equal(HttpStatusCode.OK, garbled.StatusCode);
+        Assert.Contains("The form was not sent whole; open the page again.", await garbled.BodyAsync());
 
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/admin/stuff/999999/change")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/admin/stuff/abc/change")).StatusCode);

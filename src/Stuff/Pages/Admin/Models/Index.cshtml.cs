@@ -45,7 +45,7 @@ public sealed class IndexModel(AppDbContext db, AdminAccess access, TimeProvider
 
     private ListRequest Read() => Admin.Read(Db,
         Request.Query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))),
-        clock.GetUtcNow().UtcDateTime.Date);
+        DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
 
     /// <summary>The export link: this list's search, filters and sort, every page.</summary>
     public string ExportLink => Request.With(("handler", "export"), ("p", null));
@@ -64,7 +64,7 @@ public sealed class IndexModel(AppDbContext db, AdminAccess access, TimeProvider
         var key = filter.Field.Key;
         if (filter.Kind == FilterKind.DateRange)
         {
-            var today = DateOnly.FromDateTime(Listing.Today);
+            var today = Listing.Today;
             var range = Listing.Ranges.GetValueOrDefault(filter.Field);
             (string Label, DateOnly? From, DateOnly? To)[] ranges =
             [
@@ -87,12 +87,15 @@ public sealed class IndexModel(AppDbContext db, AdminAccess access, TimeProvider
             yield return new("No", Request.With((key, "no"), ("p", null)), current is false);
             yield break;
         }
-        foreach (var value in Choices.GetValueOrDefault(filter.Field) ?? [])
+        foreach (var value in (Choices.GetValueOrDefault(filter.Field) ?? []).Take(ModelAdmin.MaxChoices))
         {
             if (value is null) continue;
             yield return new(filter.Field.Display(value), Request.With((key, filter.Field.Text(value)), ("p", null)), Equals(current, value));
         }
     }
+
+    /// <summary>The column has more values than a filter offers; the rest are reached by the address or a search.</summary>
+    public bool HasMoreChoices(ListFilter filter) => Choices.GetValueOrDefault(filter.Field)?.Count > ModelAdmin.MaxChoices;
 
     private static string? Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
