@@ -18,13 +18,18 @@ public sealed class AccessibilityTests(BrowserSite site) : BrowserTests(site)
     [InlineData("admin/users/add", Visitor.Admin)]
     [InlineData("admin/groups", Visitor.Admin)]
     [InlineData("admin/groups/add", Visitor.Admin)]
+    //#if (sample)
     [InlineData("admin/stuff/add", Visitor.Admin)]
     [InlineData("admin/stuff/{id}/change", Visitor.Admin)]
     [InlineData("admin/stuff/{id}/history", Visitor.Admin)]
+    //#endif
     public async Task Pages_without_a_flow_of_their_own_have_no_serious_accessibility_problem(string path, Visitor visitor, int status = 200)
     {
+        var name = path.Replace("{id}", "id", StringComparison.Ordinal);
+        //#if (sample)
         await Site.AddStuffAsync(3);
-        var id = await Site.Database.ScalarAsync("SELECT min(id) FROM stuff");
+        path = path.Replace("{id}", (await Site.Database.ScalarAsync("SELECT min(id) FROM stuff"))!.ToString(), StringComparison.Ordinal);
+        //#endif
         var page = visitor switch
         {
             Visitor.Admin => await LoggedInAsync(BrowserSite.AdminName, BrowserSite.AdminPassword),
@@ -32,10 +37,10 @@ public sealed class AccessibilityTests(BrowserSite site) : BrowserTests(site)
             _ => await NewPageAsync(),
         };
 
-        var response = await page.GotoAsync(path.Replace("{id}", id!.ToString()));
+        var response = await page.GotoAsync(path);
 
         Assert.Equal(status, response!.Status);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
-        await FinishAsync(page, $"Page-{visitor}-" + path.Replace("{id}", "id"));
+        await FinishAsync(page, $"Page-{visitor}-" + name);
     }
 }

@@ -23,14 +23,15 @@ public static class Permissions
     public const string Change = "change";
     public const string Delete = "delete";
 
-    public const string StuffModel = "stuff";
     public const string UserModel = "user";
     public const string GroupModel = "group";
 
+    //#if (sample)
     public const string StuffView = "stuff.view";
     public const string StuffAdd = "stuff.add";
     public const string StuffChange = "stuff.change";
     public const string StuffDelete = "stuff.delete";
+    //#endif
     public const string UserView = "user.view";
     public const string UserAdd = "user.add";
     public const string UserChange = "user.change";

@@ -102,8 +102,9 @@ public static class Backup
         {
             var list = await PgAsync("pg_restore", null, ["--list", file.FullName], cancellationToken);
             if (list.ExitCode != 0) throw new UserFacingException($"{file.Name} cannot be read as a dump: {list.Tail} Nothing was changed.");
-            if (!list.Output.Contains(" TABLE public stuff ", StringComparison.Ordinal) || !list.Output.Contains("__EFMigrationsHistory", StringComparison.Ordinal))
-                throw new UserFacingException($"{file.Name} is a PostgreSQL dump, but not of a Stuff database (no stuff table or migration history). Nothing was changed.");
+            // The site's own history table, which every Stuff database has whatever models it declares.
+            if (!list.Output.Contains(" TABLE public admin_log ", StringComparison.Ordinal) || !list.Output.Contains("__EFMigrationsHistory", StringComparison.Ordinal))
+                throw new UserFacingException($"{file.Name} is a PostgreSQL dump, but not of a Stuff database (no admin_log table or migration history). Nothing was changed.");
             // Reading every byte is the only way to know the file is not cut short.
             var whole = await PgAsync("pg_restore", null, ["--file=/dev/null", file.FullName], cancellationToken);
             if (whole.ExitCode != 0) throw new UserFacingException($"{file.Name} is damaged or cut short: {whole.Tail} Nothing was changed.");
@@ -118,7 +119,7 @@ public static class Backup
             check.CommandText = "PRAGMA integrity_check";
             var verdict = (string?)await check.ExecuteScalarAsync(cancellationToken);
             if (verdict != "ok") throw new UserFacingException($"{file.Name} is damaged: {verdict}. Nothing was changed.");
-            check.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('stuff', '__EFMigrationsHistory')";
+            check.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('admin_log', '__EFMigrationsHistory')";
             if (Convert.ToInt32(await check.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) != 2)
                 throw new UserFacingException($"{file.Name} is a SQLite file, but not a Stuff database. Nothing was changed.");
         }

@@ -41,7 +41,6 @@ public static class LoadDataCommand
                 var added = await ModelData.LoadAsync(db, admin, rows, cancellationToken);
                 if (rows.Count > 0) loaded.Add($"{admin.Count(rows.Count)} ({added} new, {rows.Count - added} updated)");
             }
-            if (loaded.Count == 0) loaded.Add("no rows");
 
             int newUsers = 0;
             foreach (var (record, index) in users.Select((u, i) => (u, i)))
@@ -65,7 +64,7 @@ public static class LoadDataCommand
 
             await transaction.CommitAsync(cancellationToken);
             await parse.InvocationConfiguration.Output.WriteLineAsync(
-                $"Loaded {string.Join(", ", loaded)} and {users.Count} user(s) ({newUsers} new) from {path.FullName}.");
+                $"Loaded {(loaded.Count == 0 ? "" : string.Join(", ", loaded) + " and ")}{users.Count} user(s) ({newUsers} new) from {path.FullName}.");
             return 0;
         }));
         return command;

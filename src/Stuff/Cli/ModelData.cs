@@ -9,7 +9,7 @@ namespace Stuff.Cli;
 /// <summary>
 /// Every registered model (<see cref="SiteModels.Registered"/>) in the dump: one array per model,
 /// named by its plural, one object per row with a member per column, named as the column is
-/// ("id", "junk", "created_at"). Its fields' own rules check a loaded record.
+/// ("id", "title", "created_at"). Its fields' own rules check a loaded record.
 /// </summary>
 public static class ModelData
 {

@@ -121,9 +121,14 @@ public static class RollbackCommand
             await using var app = CliHost.Build(verbose: false, new CliEnvironment(new Dictionary<string, string?> { [EnvFile.PathVariable] = context.Layout.EnvFile }));
             await using var scope = app.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            var stuff = await db.Stuff.CountAsync(s => s.UpdatedAt > since, cancellationToken);
+            var rows = new List<string>();
+            foreach (var model in SiteModels.Registered)
+            {
+                if (await model.CountChangedSinceAsync(db, since, cancellationToken) is { } count) rows.Add($"{count} {model.Name} row(s)");
+            }
             var changes = await db.Log.CountAsync(l => l.ActionTime > since, cancellationToken);
-            return $"{stuff} stuff row(s) added or changed, and {changes} recorded change(s) in the history (additions, edits and deletions of stuff, users and groups)";
+            var history = $"{changes} recorded change(s) in the history (additions, edits and deletions made through the site, users and groups included)";
+            return rows.Count == 0 ? history : $"{string.Join(", ", rows)} added or changed, and {history}";
         }
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or UserFacingException)
         {

@@ -12,7 +12,10 @@ namespace Stuff.Data;
 /// </summary>
 public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext<AppUser>(options), IDataProtectionKeyContext
 {
+    //#if (sample)
     public DbSet<StuffItem> Stuff => Set<StuffItem>();
+
+    //#endif
 
     /// <summary>The history of changes made through the site (see <see cref="History"/>).</summary>
     public DbSet<LogEntry> Log => Set<LogEntry>();

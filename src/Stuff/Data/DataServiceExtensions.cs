@@ -19,7 +19,9 @@ public static class DataServiceExtensions
         // Pooled: a request reuses a context instead of building one (the list page's hot path).
         services.AddDbContextPool<SqliteDbContext>((sp, o) => o.UseSqlite(sp.GetRequiredService<DatabaseUrl>().ConnectionString));
         services.AddDbContextPool<PostgresDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<DatabaseUrl>().ConnectionString));
+        //#if (sample)
         services.AddSingleton<StuffTableSize>();
+        //#endif
         services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<DatabaseUrl>().Provider switch
         {
             DatabaseProvider.Postgres => sp.GetRequiredService<PostgresDbContext>(),

@@ -40,7 +40,7 @@ public static class History
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>"Changed junk and somenum." — or "No fields changed." when the save changed nothing.</summary>
+    /// <summary>"Changed title and year." — or "No fields changed." when the save changed nothing.</summary>
     public static string ChangedMessage(IEnumerable<string> fields)
     {
         var names = fields.ToList();

@@ -21,7 +21,9 @@ public sealed class LogEntry
     public const int ObjectReprMaxLength = 200;
     public const int UserNameMaxLength = 256;
 
+    //#if (sample)
     public const string StuffType = "stuff";
+    //#endif
     public const string UserType = "user";
     public const string GroupType = "group";
 

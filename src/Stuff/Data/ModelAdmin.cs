@@ -73,6 +73,9 @@ public abstract class ModelAdmin
     /// <summary>The values a value filter offers: the column's distinct values in order, up to one more than <see cref="MaxChoices"/> (so the page can tell there are more).</summary>
     public abstract Task<IReadOnlyList<object?>> ValuesAsync(AppDbContext db, ModelField field, CancellationToken cancellationToken);
 
+    /// <summary>How many rows were added or changed after that time; null for a model without time stamps (<see cref="ITimestamped"/>).</summary>
+    public abstract Task<int?> CountChangedSinceAsync(AppDbContext db, DateTime since, CancellationToken cancellationToken);
+
     /// <summary>Moves PostgreSQL's id sequence past the largest id after rows were written with their own ids (loaddata).</summary>
     public async Task CatchUpIdsAsync(AppDbContext db, CancellationToken cancellationToken)
     {
@@ -162,7 +165,7 @@ public sealed class ModelFields
     /// <summary>What the add and change forms edit.</summary>
     public required IReadOnlyList<ModelField> Form { get; init; }
 
-    /// <summary>"junk and things", for the search box's label.</summary>
+    /// <summary>"title and author", for the search box's label.</summary>
     public string SearchLabel => Search.Count switch
     {
         0 => "",
@@ -229,7 +232,7 @@ public sealed class ModelAdmin<T>(string name, string plural) : ModelAdmin(name,
     private ModelFields? _fields;
     private Func<T, string>? _describe;
 
-    /// <summary>The object's name ("junk"); by default its ToString().</summary>
+    /// <summary>The object's name (a book's title); by default its ToString().</summary>
     public Expression<Func<T, string>>? Describes { get; init; }
 
     /// <summary>The list's columns (list_display).</summary>
@@ -312,6 +315,14 @@ public sealed class ModelAdmin<T>(string name, string plural) : ModelAdmin(name,
     public override IAsyncEnumerable<object> Stream(AppDbContext db, ListRequest request) => Query(db, request).AsAsyncEnumerable();
 
     public override IAsyncEnumerable<object> All(AppDbContext db) => Order(db.Set<T>().AsNoTracking(), Fields(db).Key, descending: false).AsAsyncEnumerable();
+
+    public override async Task<int?> CountChangedSinceAsync(AppDbContext db, DateTime since, CancellationToken cancellationToken)
+    {
+        if (!typeof(ITimestamped).IsAssignableFrom(typeof(T))) return null;
+        var updated = Expression.Property(Row, typeof(T).GetProperty(nameof(ITimestamped.UpdatedAt))!);
+        var after = Expression.Lambda<Func<T, bool>>(Expression.GreaterThan(updated, Parameter(since, typeof(DateTime))), Row);
+        return await db.Set<T>().CountAsync(after, cancellationToken);
+    }
 
     public override async Task<IReadOnlyList<object?>> ValuesAsync(AppDbContext db, ModelField field, CancellationToken cancellationToken)
     {

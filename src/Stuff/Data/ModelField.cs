@@ -87,7 +87,7 @@ public sealed class ModelField
     /// <summary>The form's field name is Form.{Name}.</summary>
     public string Name => Property.Name;
 
-    /// <summary>The column's name: "junk", "somenum", "updated_at".</summary>
+    /// <summary>The column's name: "title", "in_print", "updated_at".</summary>
     public string Key { get; }
 
     public string Label { get; }
@@ -237,7 +237,7 @@ public sealed class ModelField
         _ => null,
     };
 
-    /// <summary>"SomeNum" → "Some num", "InPrint" → "In print": a label for a name nobody labelled.</summary>
+    /// <summary>"InPrint" → "In print", "PublishedOn" → "Published on": a label for a name nobody labelled.</summary>
     internal static string Words(string name)
     {
         var text = new System.Text.StringBuilder(name.Length + 4);

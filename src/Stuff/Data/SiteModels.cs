@@ -37,6 +37,7 @@ public sealed record SiteModel(
 /// </summary>
 public static class SiteModels
 {
+    //#if (sample)
     public static SiteModel Stuff { get; } = SiteModel.For(new ModelAdmin<StuffItem>(LogEntry.StuffType, "stuff")
     {
         Describes = s => s.Junk,
@@ -46,13 +47,18 @@ public static class SiteModels
         Form = [s => s.Junk, s => s.Things, s => s.SomeNum],
     });
 
+    //#endif
     public static SiteModel Users { get; } = new(LogEntry.UserType, "users", "Users", "user",
         (db, id, cancellationToken) => db.Users.Where(u => u.Id == id).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken));
 
     public static SiteModel Groups { get; } = new(LogEntry.GroupType, "groups", "Groups", "group",
         (db, id, cancellationToken) => db.Roles.Where(r => r.Id == id).Select(r => r.Name).FirstOrDefaultAsync(cancellationToken));
 
+#if nosample
+    public static IReadOnlyList<SiteModel> All { get; } = [Users, Groups];
+#else
     public static IReadOnlyList<SiteModel> All { get; } = [Stuff, Users, Groups];
+#endif
 
     /// <summary>The models the generic admin pages and dumpdata/loaddata serve.</summary>
     public static IReadOnlyList<ModelAdmin> Registered { get; } = [.. All.Select(m => m.Admin).OfType<ModelAdmin>()];

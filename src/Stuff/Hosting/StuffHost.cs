@@ -67,8 +67,10 @@ public static class StuffHost
         builder.Services.AddStuffHealthChecks();
         builder.Services.AddRazorPages(pages =>
         {
+            //#if (sample)
             pages.Conventions.AuthorizeFolder("/Stuff");
             pages.Conventions.AllowAnonymousToPage("/Stuff/Index");
+            //#endif
             pages.Conventions.AuthorizePage("/Account/ChangePassword");
             // Each admin page also checks the model permission its handler needs.
             pages.Conventions.AuthorizeFolder("/Admin", StaffRequirement.Policy);

@@ -27,7 +27,7 @@ public sealed class AccountTests(BrowserSite site) : BrowserTests(site)
         await page.Keyboard.PressAsync("Enter");
 
         await Expect(page.GetByText($"Signed in as {BrowserSite.UserName}")).ToBeVisibleAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "All stuff" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = BrowserSite.HomeHeading, Exact = true })).ToBeVisibleAsync();
         await FinishAsync(page);
     }
 

@@ -52,7 +52,7 @@ public sealed class DeployedSiteTests(BrowserSite site) : BrowserTests(site)
         var list = await page.GotoAsync("");
         Assert.Equal(200, list!.Status);
         Assert.NotNull(await list.HeaderValueAsync("content-security-policy"));
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "All stuff" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = BrowserSite.HomeHeading, Exact = true })).ToBeVisibleAsync();
         await AssertAccessibleAsync(page);
         await ScreenshotAsync(page, "Deployed-list");
 

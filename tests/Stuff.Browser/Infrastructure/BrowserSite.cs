@@ -140,13 +140,26 @@ public sealed partial class BrowserSite : IAsyncLifetime
     /// <summary>What the page's console reported against the policy so far.</summary>
     public static IReadOnlyList<string> ProblemsOf(IPage page) => Problems.TryGetValue(page, out var list) ? list : [];
 
+#if nosample
+    /// <summary>Empties the history, so each test starts from the same state; users stay.</summary>
+    public Task ResetAsync() => Database.ScalarAsync("DELETE FROM admin_log;");
+
+    /// <summary>The start page's heading, and the link back to it from the status pages.</summary>
+    public const string HomeHeading = "Stuff";
+    public const string BackHome = "Back to the start page";
+#else
     /// <summary>Empties the stuff and its history, so each test starts from an empty list; users stay.</summary>
-    public Task ResetStuffAsync() => Database.ScalarAsync("DELETE FROM admin_log; DELETE FROM stuff;");
+    public Task ResetAsync() => Database.ScalarAsync("DELETE FROM admin_log; DELETE FROM stuff;");
+
+    /// <summary>The start page's heading (the list), and the link back to it from the status pages.</summary>
+    public const string HomeHeading = "All stuff";
+    public const string BackHome = "Back to all stuff";
 
     /// <summary>Adds <paramref name="count"/> rows straight in the database, numbered from 1, for pagination.</summary>
     public Task AddStuffAsync(int count, string prefix = "Row") => Database.ScalarAsync(
         $"INSERT INTO stuff (junk, things, somenum, created_at, updated_at, version) " +
         $"SELECT '{prefix} ' || lpad(n::text, 3, '0'), 'things of ' || n, n, now(), now(), 1 FROM generate_series(1, {count}) AS n");
+#endif
 
     public async Task DisposeAsync()
     {

@@ -23,7 +23,7 @@ public abstract class BrowserTests(BrowserSite site) : IAsyncLifetime
 
     protected BrowserSite Site { get; } = site;
 
-    public virtual Task InitializeAsync() => Site.ResetStuffAsync();
+    public virtual Task InitializeAsync() => Site.ResetAsync();
 
     public async Task DisposeAsync()
     {

@@ -16,6 +16,7 @@ public abstract class DataCommandTests(DatabaseProvider provider) : CliTests(pro
     {
         await MigratedAsync();
         await Stuff.With("STUFF_SUPERUSER_PASSWORD", Password).RunAsync("createsuperuser", "--username", "admin", "--email", "a@example.org", "--no-input");
+        //#if (sample)
         var data = $$"""
             {"format":"stuff-dump","version":1,
              "stuff":[{"id":3,"junk":"héllo <junk>","things":"line 1\nline 2","somenum":-2147483648},
@@ -25,6 +26,7 @@ public abstract class DataCommandTests(DatabaseProvider provider) : CliTests(pro
         File.WriteAllText(DumpPath, data);
         var load = await Stuff.RunAsync("loaddata", DumpPath);
         Assert.True(load.ExitCode == 0, load.ToString());
+        //#endif
     }
 
     [Fact]
@@ -42,19 +44,27 @@ public abstract class DataCommandTests(DatabaseProvider provider) : CliTests(pro
 
         var load = await there.RunAsync("loaddata", DumpPath);
         Assert.True(load.ExitCode == 0, load.ToString());
+#if nosample
+        Assert.Contains("Loaded 1 user(s) (1 new)", load.Output);
+#else
         Assert.Contains("Loaded 2 stuff (2 new, 0 updated) and 1 user(s) (1 new)", load.Output);
+#endif
 
         var roundTrip = await there.RunAsync("dumpdata");
         using var original = JsonDocument.Parse(File.ReadAllText(DumpPath));
         using var copy = JsonDocument.Parse(roundTrip.Output);
+        //#if (sample)
         Assert.Equal(original.RootElement.GetProperty("stuff").GetRawText(), copy.RootElement.GetProperty("stuff").GetRawText());
+        //#endif
         Assert.Equal("admin", copy.RootElement.GetProperty("users")[0].GetProperty("username").GetString());
         Assert.False(copy.RootElement.GetProperty("users")[0].TryGetProperty("password_hash", out _));
+        //#if (sample)
 
         // Explicit ids must not break the next insert that lets the database pick the id.
         var next = await target.ScalarAsync(
             "INSERT INTO stuff (junk, things, somenum, created_at, updated_at, version) VALUES ('n', 't', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1) RETURNING id");
         Assert.Equal(11L, Convert.ToInt64(next));
+        //#endif
     }
 
     [Fact]
@@ -71,11 +81,14 @@ public abstract class DataCommandTests(DatabaseProvider provider) : CliTests(pro
 
     public static TheoryData<string, string> BadFiles => new()
     {
+        //#if (sample)
         { """{"format":"stuff-dump","version":1,"stuff":[{"id":20,"junk":"ok","things":"t","somenum":1},{"id":21,"junk":"","things":"t","somenum":1}]}""", "Record stuff[1] (id 21): junk is empty" },
         { """{"format":"stuff-dump","version":1,"stuff":[{"id":20,"junk":"ok","things":"t","somenum":1},{"id":22,"junk":"ok","things":"t","somenum":2147483648}]}""", "Record stuff[1] (id 22): somenum must be a whole number" },
         { """{"format":"stuff-dump","version":1,"stuff":[{"id":20,"junk":"ok","things":"t","somenum":1},{"id":20,"junk":"ok","things":"t","somenum":1}]}""", "id 20 appears twice" },
         { """{"format":"stuff-dump","version":1,"stuff":[{"id":20,"junk":"ok","things":"t","somenum":1}],"users":[{"username":"bad name!"}]}""", "users[0] (bad name!)" },
-        { """{"format":"stuff-dump","version":1,"stuff":[{"id":20,"junk":"ok","things":"t","somenum":1}""", "is not valid JSON" },
+        //#endif
+        { """{"format":"stuff-dump","version":1,"users":[{"username":"alice"},{"username":"bad name!"}]}""", "users[1] (bad name!)" },
+        { """{"format":"stuff-dump","version":1,"users":[{"username":"alice"}""", "is not valid JSON" },
         { """{"stuff":[]}""", "is not a Stuff data file" },
     };
 

@@ -31,9 +31,11 @@ public abstract class MigrateCommandTests(DatabaseProvider provider) : CliTests(
     public async Task Reverts_to_an_earlier_migration_and_applies_it_again()
     {
         AssertSucceeded(await Stuff.RunAsync("migrate"));
+        //#if (sample)
         var dumpFile = Path.Combine(DataDirectory, "seed.json");
         await File.WriteAllTextAsync(dumpFile, """{"format":"stuff-dump","version":1,"stuff":[{"id":5,"junk":"survives the round trip","things":"t","somenum":1}]}""");
         AssertSucceeded(await Stuff.RunAsync("loaddata", dumpFile));
+        //#endif
 
         var revert = await Stuff.RunAsync("migrate", "--to", "Initial");
 
@@ -46,8 +48,10 @@ public abstract class MigrateCommandTests(DatabaseProvider provider) : CliTests(
         Assert.DoesNotMatch(@"\[X\] \d+_AdminLog", list.Output);
 
         AssertSucceeded(await Stuff.RunAsync("migrate"));
+        //#if (sample)
         var dump = await Stuff.RunAsync("dumpdata");
         Assert.Contains("survives the round trip", dump.Output);
+        //#endif
         var last = System.Text.RegularExpressions.Regex.Matches((await Stuff.RunAsync("migrate", "--list")).Output, @"\[X\] (\S+)")[^1].Groups[1].Value;
         Assert.Contains("Nothing to revert", (await Stuff.RunAsync("migrate", "--to", last)).Output);
     }

@@ -13,7 +13,7 @@ public abstract class ServeCommandTests(DatabaseProvider provider) : CliTests(pr
     private const string Password = "a very fine passphrase";
 
     [Fact]
-    public async Task A_scripted_superuser_logs_in_and_creates_stuff_that_shows_on_the_list()
+    public async Task A_scripted_superuser_logs_in_to_the_served_site_and_works_there()
     {
         await MigratedAsync();
         var create = await Stuff.With("STUFF_SUPERUSER_PASSWORD", "the first passphrase").RunAsync("createsuperuser", "--username", "admin", "--email", "admin@example.org", "--no-input");
@@ -32,12 +32,15 @@ public abstract class ServeCommandTests(DatabaseProvider provider) : CliTests(pr
             var login = await Forms.PostAsync(client, "account/login", [new("Form.Username", "admin"), new("Form.Password", Password)]);
             Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
 
+            Assert.Contains("Signed in as", await client.GetStringAsync(""));
+            //#if (sample)
             var saved = await Forms.PostAsync(client, "new", [new("Form.Junk", "served junk"), new("Form.Things", "served things"), new("Form.SomeNum", "7")]);
             Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
 
             var list = await client.GetStringAsync("");
             Assert.Contains("served junk", list);
             Assert.Contains("served things", list);
+            //#endif
         }
         finally
         {

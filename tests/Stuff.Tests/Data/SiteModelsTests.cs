@@ -36,7 +36,7 @@ public sealed class SiteModelsTests
     [InlineData("a_name_longer_than_the_log_keeps", "books")]
     public void A_model_is_refused_names_the_addresses_and_the_history_cannot_hold(string name, string plural)
     {
-        var refused = Assert.Throws<ArgumentException>(() => new ModelAdmin<StuffItem>(name, plural));
+        var refused = Assert.Throws<ArgumentException>(() => new ModelAdmin<AnyModel>(name, plural));
         Assert.Contains("lower-case letters", refused.Message);
     }
 
@@ -44,6 +44,11 @@ public sealed class SiteModelsTests
     public void A_history_link_escapes_the_id()
     {
         Assert.Equal("~/admin/users/a%2Fb%20c/history", SiteModels.Users.HistoryHref("a/b c"));
-        Assert.Equal("~/admin/stuff/12/history", SiteModels.Stuff.HistoryHref("12"));
+        Assert.Equal("~/admin/groups/12/history", SiteModels.Groups.HistoryHref("12"));
+    }
+
+    private sealed class AnyModel : IVersioned
+    {
+        public long Version { get; set; }
     }
 }

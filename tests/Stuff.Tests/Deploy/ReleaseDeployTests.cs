@@ -99,14 +99,19 @@ public sealed class ReleaseDeployTests(DeployedSite site) : IClassFixture<Deploy
             Assert.Equal(upgraded, Releases.LiveRelease);
             Assert.Contains("Install the release ... ok", again.Output);
             await SqlAsync("INSERT INTO \"__EFMigrationsHistory\" (\"MigrationId\", \"ProductVersion\") VALUES ('29990101000000_FromTheFuture', '10.0.0')");
+            //#if (sample)
             await SqlAsync("INSERT INTO stuff (junk, things, somenum, created_at, updated_at, version) VALUES ('written after the upgrade', 't', 1, now(), now(), 1)");
+            //#endif
 
             var refused = await RunAsync(Stuff, "rollback");
 
             Assert.Equal(1, refused.ExitCode);
             Assert.Contains("29990101000000_FromTheFuture is applied but this release does not know it", refused.Error);
             Assert.Contains($"Nothing was changed; {ReleaseStore.NameOf(upgraded)} keeps serving", refused.Error);
+            //#if (sample)
             Assert.Contains("1 stuff row(s) added or changed", refused.Error);
+            //#endif
+            Assert.Contains("recorded change(s) in the history", refused.Error);
             Assert.Equal(upgraded, Releases.LiveRelease);
             var offered = System.Text.RegularExpressions.Regex.Match(refused.Error, @"rollback --restore-backup (\S+\.pgdump)");
             Assert.True(offered.Success, refused.ToString());

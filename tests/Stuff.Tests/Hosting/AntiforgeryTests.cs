@@ -28,7 +28,9 @@ public sealed partial class AntiforgeryTests(SqliteSite site) : SiteTests(site)
     public async Task Every_post_handler_refuses_a_missing_or_forged_token()
     {
         await Site.CreateUserAsync("root", superuser: true);
+        //#if (sample)
         await Site.AddStuffAsync();
+        //#endif
         using var client = await Site.LoginAsync("root");
         var handlers = await PostHandlersAsync();
         Assert.True(handlers.Count >= 10, "too few POST handlers found: " + string.Join(", ", handlers.Select(h => h.Page)));
@@ -45,6 +47,8 @@ public sealed partial class AntiforgeryTests(SqliteSite site) : SiteTests(site)
         }
 
         Assert.True(accepted.Count == 0, "accepted without a valid token:\n" + string.Join("\n", accepted));
+        //#if (sample)
         Assert.Equal(1, await Site.QueryAsync(db => Task.FromResult(db.Stuff.Count())));
+        //#endif
     }
 }

@@ -25,9 +25,11 @@ public sealed partial class AuthorizationMatrixTests(SqliteSite site) : SiteTest
     private static readonly Dictionary<string, string> Expected = new()
     {
         ["/"] = "200 200 200 200",
+        //#if (sample)
         ["/new"] = "login 200 200 200",
         ["/edit/{id:int}"] = "login 200 200 200",
         ["/delete/{id:int}"] = "login 200 200 200",
+        //#endif
         ["/account/login"] = "200 200 200 200",
         ["/account/logout"] = "200 200 200 200",
         ["/account/password"] = "login 200 200 200",
@@ -70,7 +72,7 @@ public sealed partial class AuthorizationMatrixTests(SqliteSite site) : SiteTest
     [Fact]
     public async Task Every_endpoint_answers_each_kind_of_user_as_the_table_says()
     {
-        var stuff = await Site.AddStuffAsync();
+        var stuff = await SampleRowAsync();
         var bob = await Site.CreateUserAsync("bob");
         await Site.CreateStaffAsync("staffer");
         await Site.CreateUserAsync("root", superuser: true);
@@ -92,7 +94,7 @@ public sealed partial class AuthorizationMatrixTests(SqliteSite site) : SiteTest
         foreach (var route in routes)
         {
             var expected = Expected[route].Split(' ');
-            foreach (var url in Urls(route, stuff.Id, bob.Id, groupId))
+            foreach (var url in Urls(route, stuff, bob.Id, groupId))
             {
                 for (var i = 0; i < clients.Length; i++)
                 {
@@ -109,7 +111,7 @@ public sealed partial class AuthorizationMatrixTests(SqliteSite site) : SiteTest
     [Fact]
     public async Task Every_post_handler_turns_away_anonymous_visitors_and_admin_ones_turn_away_users_who_are_not_staff()
     {
-        var stuff = await Site.AddStuffAsync();
+        var stuff = await SampleRowAsync();
         var bob = await Site.CreateUserAsync("bob");
         var anonymous = Site.Client();
         var user = await Site.LoginAsync("bob");
@@ -118,7 +120,7 @@ public sealed partial class AuthorizationMatrixTests(SqliteSite site) : SiteTest
         var differences = new List<string>();
         foreach (var route in Routes().Where(r => !open.Contains(r) && r is not ("/" or "/healthz" or "/readyz" or "/account/denied")))
         {
-            foreach (var url in Urls(route, stuff.Id, bob.Id, "1"))
+            foreach (var url in Urls(route, stuff, bob.Id, "1"))
             {
                 var asAnonymous = Answer(await AdminSite.PostWithTokenAsync(anonymous, url, ("Version", "1")));
                 // 405: the page has no POST handler, so there is nothing to turn away from.
@@ -130,20 +132,36 @@ public sealed partial class AuthorizationMatrixTests(SqliteSite site) : SiteTest
         }
 
         Assert.True(differences.Count == 0, string.Join("\n", differences));
+        //#if (sample)
         Assert.Equal(1, await Site.QueryAsync(db => Task.FromResult(db.Stuff.Count())));
+        //#endif
         Assert.Equal(1, await Site.QueryAsync(db => Task.FromResult(db.Users.Count())));
+    }
+
+    /// <summary>The id of a row of the sample model, for the pages that open one (0 in a site without it).</summary>
+    private async Task<int> SampleRowAsync()
+    {
+#if nosample
+        return await Task.FromResult(0);
+#else
+        return (await Site.AddStuffAsync()).Id;
+#endif
     }
 
     private static IEnumerable<string> Urls(string route, int stuffId, string userId, string groupId)
     {
         if (route.Contains("{section}", StringComparison.Ordinal) && !route.EndsWith("/history", StringComparison.Ordinal))
         {
+            //#if (sample)
             yield return RouteParameter().Replace(route.Replace("{section}", "stuff", StringComparison.Ordinal), stuffId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            //#endif
             yield break;
         }
         if (route.Contains("{section}", StringComparison.Ordinal))
         {
+            //#if (sample)
             yield return $"/admin/stuff/{stuffId}/history";
+            //#endif
             yield return $"/admin/users/{userId}/history";
             yield return $"/admin/groups/{groupId}/history";
             yield break;

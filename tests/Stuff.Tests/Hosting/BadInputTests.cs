@@ -45,7 +45,11 @@ public sealed partial class BadInputTests(SqliteSite site) : SiteTests(site)
         if (!route.Contains('{')) return route;
         var id = route.StartsWith("/admin/users", StringComparison.Ordinal)
             ? (await Site.CreateUserAsync($"target{n}")).Id
+#if nosample
+            : "1";
+#else
             : (await Site.AddStuffAsync($"target {n}")).Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+#endif
         return RouteParameter().Replace(route.Replace("{section}", "stuff", StringComparison.Ordinal), id);
     }
 
@@ -91,9 +95,11 @@ public sealed partial class BadInputTests(SqliteSite site) : SiteTests(site)
     }
 
     [Theory]
+    //#if (sample)
     [InlineData("/edit/abc")]
     [InlineData("/edit/99999999999")]
     [InlineData("/delete/-1")]
+    //#endif
     [InlineData("/admin/stuff/1e3/change")]
     [InlineData("/admin/users/no-such-user/change")]
     [InlineData("/admin/groups/%E2%80%AE%01/change")]

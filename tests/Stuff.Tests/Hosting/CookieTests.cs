@@ -31,7 +31,9 @@ public sealed class CookieTests(SqliteSite site) : SiteTests(site)
         var antiforgery = Assert.Single(SetCookies(form));
         var login = await Forms.PostAsync(client, $"{basePath}/account/login", [new("Form.Username", "alice"), new("Form.Password", SiteFactory.Password)]);
         var auth = Assert.Single(SetCookies(login), c => c.Contains("stuff.auth", StringComparison.Ordinal));
-        var saved = await Forms.PostAsync(client, $"{basePath}/new", [new("Form.Junk", "cookie junk"), new("Form.Things", "t"), new("Form.SomeNum", "1")]);
+        const string passphrase = "a new passphrase for the cookie test";
+        var saved = await Forms.PostAsync(client, $"{basePath}/account/password",
+            [new("Form.CurrentPassword", SiteFactory.Password), new("Form.NewPassword", passphrase), new("Form.ConfirmPassword", passphrase)]);
         var message = Assert.Single(SetCookies(saved), c => c.Contains("stuff.message", StringComparison.Ordinal));
 
         foreach (var cookie in new[] { antiforgery, auth, message })
@@ -46,6 +48,6 @@ public sealed class CookieTests(SqliteSite site) : SiteTests(site)
             if (prefix.Length > 0) Assert.Contains("path=/;", lower + ";");
         }
         // The prefixed cookies work: the session carried the login and the form's token.
-        Assert.Contains("cookie junk", await (await client.GetAsync($"{basePath}/")).BodyAsync());
+        Assert.Contains("Your password was changed.", await (await client.GetAsync($"{basePath}/")).BodyAsync());
     }
 }

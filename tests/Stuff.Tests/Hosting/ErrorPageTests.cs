@@ -14,7 +14,7 @@ public sealed class ErrorPageTests(PostgresSite site) : SiteTests(site)
         await using var unmigrated = await TestDatabase.CreateAsync(Site.Provider, Site.DataDirectory);
         using var broken = Site.WithWebHostBuilder(b => b.UseSetting("DATABASE_URL", unmigrated.Url));
 
-        var response = await Site.Client(broken).GetAsync("/");
+        var response = await Forms.ReadsTheDatabaseAsync(Site.Client(broken));
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         var html = await response.BodyAsync();
@@ -29,7 +29,7 @@ public sealed class ErrorPageTests(PostgresSite site) : SiteTests(site)
     {
         using var broken = Site.WithWebHostBuilder(b => b.UseSetting("DATABASE_URL", "postgres://stuff:secret-password@127.0.0.1:1/nowhere"));
 
-        var response = await Site.Client(broken).GetAsync("/");
+        var response = await Forms.ReadsTheDatabaseAsync(Site.Client(broken));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         var html = await response.BodyAsync();

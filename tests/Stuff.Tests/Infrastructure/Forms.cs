@@ -42,6 +42,17 @@ public static partial class Forms
     }
 
     /// <summary>Asserts a redirect; on failure the message carries the page, which usually says why.</summary>
+    /// <summary>
+    /// A request that an anonymous visitor makes and the site answers from its database: the start
+    /// page (the sample's list) or, in a site without the sample, a login (the user is looked up).
+    /// </summary>
+    public static Task<HttpResponseMessage> ReadsTheDatabaseAsync(HttpClient client) =>
+#if nosample
+        PostAsync(client, "/account/login", [new("Form.Username", "nobody"), new("Form.Password", "not the password")]);
+#else
+        client.GetAsync("/");
+#endif
+
     public static async Task<string> AssertRedirectAsync(HttpResponseMessage response)
     {
         if (response.StatusCode != HttpStatusCode.Redirect)

@@ -109,6 +109,7 @@ public abstract class SiteFactory(DatabaseProvider provider) : WebApplicationFac
         return user;
     }
 
+    //#if (sample)
     /// <summary>Adds a row directly, for tests that need data to exist.</summary>
     public async Task<StuffItem> AddStuffAsync(string junk = "a junk", string things = "some things", int someNum = 42)
     {
@@ -119,6 +120,8 @@ public abstract class SiteFactory(DatabaseProvider provider) : WebApplicationFac
         await db.SaveChangesAsync();
         return item;
     }
+
+    //#endif
 
     public async Task<T> QueryAsync<T>(Func<AppDbContext, Task<T>> query)
     {

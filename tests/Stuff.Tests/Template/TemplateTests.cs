@@ -4,8 +4,9 @@ using Stuff.Tests.Deploy;
 namespace Stuff.Tests.Template;
 
 /// <summary>
-/// The repository as a `dotnet new` template: a site generated under another name builds, its
-/// fast tests pass, its setup plans its own paths, and nothing in it is called stuff.
+/// The repository as a `dotnet new` template: a site generated under another name, with the sample
+/// model and without it, builds, passes its fast tests and plans its own paths; nothing in it is
+/// called stuff, and docs/adding-a-model.md, followed to the letter, gives it a working model.
 /// </summary>
 [Collection(DeployCollection.Name)]
 [Trait(TestCategory.Name, TestCategory.Template)]
@@ -17,48 +18,16 @@ public sealed partial class TemplateTests : IDisposable
     public void Dispose() => _work.Delete(recursive: true);
 
     [Fact]
-    public async Task A_site_generated_under_another_name_builds_passes_its_fast_tests_and_plans_its_own_server()
+    public async Task A_site_generated_under_another_name_passes_its_fast_tests_and_plans_its_own_server()
     {
-        // A template store of the test's own, so the machine's list of templates is left as it was.
-        var hive = Path.Combine(_work.FullName, "hive");
-        var site = Path.Combine(_work.FullName, "inventory");
-        Succeeded(await Processes.RunAsync("dotnet", ["new", "install", Repository.Root, "--debug:custom-hive", hive], _work.FullName, TimeSpan.FromMinutes(2)));
-        Succeeded(await Processes.RunAsync("dotnet", ["new", "stuff", "-n", "Inventory", "-o", site, "--debug:custom-hive", hive], _work.FullName, TimeSpan.FromMinutes(2)));
-
-        var named = Directory.EnumerateFileSystemEntries(site, "*", SearchOption.AllDirectories)
-            .Where(p => Path.GetRelativePath(site, p).Contains("stuff", StringComparison.OrdinalIgnoreCase)).ToList();
-        Assert.True(named.Count == 0, "paths named stuff: " + string.Join(", ", named.Take(10)));
-        var saying = Directory.EnumerateFiles(site, "*", SearchOption.AllDirectories)
-            .Select(f => (File: Path.GetRelativePath(site, f), Match: Stuff().Match(File.ReadAllText(f))))
-            .Where(f => f.Match.Success).Select(f => $"{f.File}: {f.Match.Value}").ToList();
-        Assert.True(saying.Count == 0, "files that still say stuff:\n" + string.Join("\n", saying.Take(20)));
-        Assert.True(File.Exists(Path.Combine(site, "src", "Inventory", "Inventory.csproj")));
-        Assert.False(Directory.Exists(Path.Combine(site, ".template.config")), "the generated site is not a template itself");
-        Assert.DoesNotContain("dotnet new install", File.ReadAllText(Path.Combine(site, "README.md")));
-        Assert.StartsWith("# Inventory\n", File.ReadAllText(Path.Combine(site, "README.md")));
-        Assert.True(new FileInfo(Path.Combine(site, "test.sh")).UnixFileMode.HasFlag(UnixFileMode.UserExecute), "test.sh is not executable");
-
-        // docs/adding-a-model.md, followed as written, and the proof that the model it adds has everything.
-        var written = FollowTheWalkthrough(site);
-        Assert.Equal(4, written.Files);
-        Assert.Equal(2, written.Edits);
-        File.WriteAllText(Path.Combine(site, "tests", "Inventory.Tests", "Pages", "Admin", "BookAdminTests.cs"),
-            InUsersNames(File.ReadAllText(Path.Combine(Repository.Root, "tests", "Stuff.Tests", "Template", "Walkthrough", "BookAdminTests.cs.txt"))));
-        Succeeded(await Processes.RunAsync(Path.Combine(site, "scripts", "add-migration.sh"), ["AddBooks"], site, TimeSpan.FromMinutes(5)));
-        foreach (var provider in new[] { "Sqlite", "Postgres" })
-            Assert.Single(Directory.GetFiles(Path.Combine(site, "src", "Inventory", "Data", "Migrations", provider), "*_AddBooks.cs"));
-        var again = await Processes.RunAsync(Path.Combine(site, "scripts", "add-migration.sh"), ["AddBooks"], site, TimeSpan.FromMinutes(1));
-        Assert.Contains("exists already", again.Error);
+        var site = await GenerateAsync("Inventory");
+        Assert.True(File.Exists(Path.Combine(site, "src", "Inventory", "Data", "InventoryItem.cs")), "the sample model did not come along");
+        Assert.True(new FileInfo(Path.Combine(site, "bench", "run.sh")).UnixFileMode.HasFlag(UnixFileMode.UserExecute), "bench/run.sh is not executable");
 
         var tests = await Processes.RunAsync(Path.Combine(site, "test.sh"), ["--fast"], site);
         Succeeded(tests);
         Assert.Matches(@"(?m)^[1-9]\d* passed, 0 failed, 0 skipped$", tests.Output + tests.Error);
-        string[] proofs =
-        [
-            "Pages.Admin.BookAdminTestsOnSqlite", "Pages.Admin.BookAdminTestsOnPostgres", "Pages.Admin.BookDataTestsOnSqlite",
-            "Pages.Admin.BookDataTestsOnPostgres", "Pages.BookPageTestsOnSqlite", "Pages.BookPageTestsOnPostgres",
-        ];
-        foreach (var proof in proofs) Assert.Contains($"Passed Inventory.Tests.{proof}.", tests.Output + tests.Error);
+        Assert.Contains("Passed Inventory.Tests.Pages.Admin.InventoryAdminTestsOnPostgres.", tests.Output + tests.Error);
 
         var plan = await Processes.RunAsync(Path.Combine(site, "src", "Inventory", "bin", "Release", "net10.0", "inventory"),
             ["setup", "--dry-run", "--domain", "example.org", "--tls", "self-signed"], site, TimeSpan.FromMinutes(1));
@@ -70,8 +39,81 @@ public sealed partial class TemplateTests : IDisposable
         Assert.Contains("public static string Unit(int port) => $\"inventory@{port}\";", File.ReadAllText(Path.Combine(site, "src", "Inventory", "Setup", "SetupSettings.cs")));
     }
 
+    [Fact]
+    public async Task A_site_without_the_sample_gets_the_walkthroughs_model_and_passes_its_fast_tests()
+    {
+        var site = await GenerateAsync("Shelf", "--sample", "false");
+
+        // Nothing of the sample is left: no entity, pages, table, benchmark or test of it.
+        Assert.False(Directory.Exists(Path.Combine(site, "src", "Shelf", "Pages", "Shelf")), "the sample's pages came along");
+        Assert.False(Directory.Exists(Path.Combine(site, "bench")), "the benchmark of the sample's list came along");
+        var traces = Directory.EnumerateFiles(site, "*", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}docs{Path.DirectorySeparatorChar}decisions{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(f => (File: Path.GetRelativePath(site, f), Match: Sample().Match(File.ReadAllText(f))))
+            .Where(f => f.Match.Success).Select(f => $"{f.File}: {f.Match.Value}").ToList();
+        Assert.True(traces.Count == 0, "files that still have the sample:\n" + string.Join("\n", traces.Take(20)));
+        Assert.Contains("<h1>Shelf</h1>", File.ReadAllText(Path.Combine(site, "src", "Shelf", "Pages", "Index.cshtml")));
+
+        // docs/adding-a-model.md, followed as written, and the proof that the model it adds has everything.
+        var written = FollowTheWalkthrough(site);
+        Assert.Equal(4, written.Files);
+        Assert.Equal(2, written.Edits);
+        File.WriteAllText(Path.Combine(site, "tests", "Shelf.Tests", "Pages", "Admin", "BookAdminTests.cs"),
+            InUsersNames(File.ReadAllText(Path.Combine(Repository.Root, "tests", "Stuff.Tests", "Template", "Walkthrough", "BookAdminTests.cs.txt")), "Shelf"));
+        Succeeded(await Processes.RunAsync(Path.Combine(site, "scripts", "add-migration.sh"), ["AddBooks"], site, TimeSpan.FromMinutes(5)));
+        foreach (var provider in new[] { "Sqlite", "Postgres" })
+            Assert.Single(Directory.GetFiles(Path.Combine(site, "src", "Shelf", "Data", "Migrations", provider), "*_AddBooks.cs"));
+        var again = await Processes.RunAsync(Path.Combine(site, "scripts", "add-migration.sh"), ["AddBooks"], site, TimeSpan.FromMinutes(1));
+        Assert.Contains("exists already", again.Error);
+
+        var tests = await Processes.RunAsync(Path.Combine(site, "test.sh"), ["--fast"], site);
+        Succeeded(tests);
+        Assert.Matches(@"(?m)^[1-9]\d* passed, 0 failed, 0 skipped$", tests.Output + tests.Error);
+        string[] proofs =
+        [
+            "Pages.Admin.BookAdminTestsOnSqlite", "Pages.Admin.BookAdminTestsOnPostgres", "Pages.Admin.BookDataTestsOnSqlite",
+            "Pages.Admin.BookDataTestsOnPostgres", "Pages.BookPageTestsOnSqlite", "Pages.BookPageTestsOnPostgres", "Pages.HomeTests",
+            "Data.MigrationsTestsOnSqlite", "Data.MigrationsTestsOnPostgres",
+        ];
+        foreach (var proof in proofs) Assert.Contains($"Passed Shelf.Tests.{proof}.", tests.Output + tests.Error);
+    }
+
+    /// <summary>
+    /// Installs the template from the working tree into a template store of the test's own (so the
+    /// machine's list of templates is left as it was), generates a site named <paramref name="name"/>,
+    /// and checks that nothing in it is named or says stuff.
+    /// </summary>
+    private async Task<string> GenerateAsync(string name, params string[] options)
+    {
+        var hive = Path.Combine(_work.FullName, "hive-" + name);
+        var site = Path.Combine(_work.FullName, name.ToLowerInvariant());
+        Succeeded(await Processes.RunAsync("dotnet", ["new", "install", Repository.Root, "--debug:custom-hive", hive], _work.FullName, TimeSpan.FromMinutes(2)));
+        Succeeded(await Processes.RunAsync("dotnet", ["new", "stuff", "-n", name, "-o", site, .. options, "--debug:custom-hive", hive], _work.FullName, TimeSpan.FromMinutes(2)));
+
+        var named = Directory.EnumerateFileSystemEntries(site, "*", SearchOption.AllDirectories)
+            .Where(p => Path.GetRelativePath(site, p).Contains("stuff", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.True(named.Count == 0, "paths named stuff: " + string.Join(", ", named.Take(10)));
+        var saying = Directory.EnumerateFiles(site, "*", SearchOption.AllDirectories)
+            .Select(f => (File: Path.GetRelativePath(site, f), Match: Stuff().Match(File.ReadAllText(f))))
+            .Where(f => f.Match.Success).Select(f => $"{f.File}: {f.Match.Value}").ToList();
+        Assert.True(saying.Count == 0, "files that still say stuff:\n" + string.Join("\n", saying.Take(20)));
+        Assert.True(File.Exists(Path.Combine(site, "src", name, name + ".csproj")));
+        Assert.False(Directory.Exists(Path.Combine(site, ".template.config")), "the generated site is not a template itself");
+        var readme = File.ReadAllText(Path.Combine(site, "README.md"));
+        Assert.DoesNotContain("dotnet new install", readme);
+        Assert.DoesNotContain("#if", readme);
+        Assert.StartsWith($"# {name}\n", readme);
+        foreach (var script in new[] { "test.sh", ".ci/run", "scripts/add-migration.sh" })
+            Assert.True(new FileInfo(Path.Combine(site, script)).UnixFileMode.HasFlag(UnixFileMode.UserExecute), $"{script} is not executable");
+        return site;
+    }
+
     [GeneratedRegex("stuff", RegexOptions.IgnoreCase)]
     private static partial Regex Stuff();
+
+    /// <summary>What only the sample model has: its fields, its entity, its pages' and tests' helpers.</summary>
+    [GeneratedRegex(@"junk|somenum|ShelfItem|AddShelfAsync|Pages[./]Shelf\b|#if|#endif|nosample", RegexOptions.IgnoreCase)]
+    private static partial Regex Sample();
 
     /// <summary>The fences of the walkthrough: ```lang file=PATH (a new file) or ```lang edit=PATH (a change to one).</summary>
     [GeneratedRegex(@"(?ms)^```\w+ (file|edit)=(\S+)\n(.*?)^```$")]
@@ -112,8 +154,10 @@ public sealed partial class TemplateTests : IDisposable
     }
 
     /// <summary>The template's own renaming, for a file that is copied in after it ran.</summary>
-    private static string InUsersNames(string text) =>
-        text.Replace("Stuff", "Inventory", StringComparison.Ordinal).Replace("stuff", "inventory", StringComparison.Ordinal).Replace("STUFF", "INVENTORY", StringComparison.Ordinal);
+    private static string InUsersNames(string text, string name) =>
+        text.Replace("Stuff", name, StringComparison.Ordinal)
+            .Replace("stuff", name.ToLowerInvariant(), StringComparison.Ordinal)
+            .Replace("STUFF", name.ToUpperInvariant(), StringComparison.Ordinal);
 
     private static void Succeeded(CliResult result) => Assert.True(result.ExitCode == 0, result.ToString());
 }

@@ -86,7 +86,7 @@ public abstract class LoginTests(SiteFactory site) : SiteTests(site)
         var list = await (await client.GetAsync("/")).BodyAsync();
         Assert.DoesNotContain("Signed in as", list);
         Assert.Contains("You are logged out.", list);
-        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/new")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/account/password")).StatusCode);
     }
 
     [Fact]

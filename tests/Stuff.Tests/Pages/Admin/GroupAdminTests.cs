@@ -21,12 +21,12 @@ public abstract class GroupAdminTests(SiteFactory site) : SiteTests(site)
     {
         var client = await SuperuserAsync();
 
-        var added = await Forms.PostAsync(client, "/admin/groups/add", Fields("Editors", Permissions.StuffView, Permissions.StuffChange));
+        var added = await Forms.PostAsync(client, "/admin/groups/add", Fields("Editors", Permissions.UserView, Permissions.UserChange));
 
         Assert.Equal("/admin/groups", await Forms.AssertRedirectAsync(added));
         var group = await Site.QueryAsync(db => db.Roles.SingleAsync());
         Assert.Equal(("Editors", "EDITORS"), (group.Name, group.NormalizedName));
-        Assert.Equal([Permissions.StuffChange, Permissions.StuffView],
+        Assert.Equal([Permissions.UserChange, Permissions.UserView],
             await Site.QueryAsync(db => db.RoleClaims.Select(c => c.ClaimValue!).OrderBy(v => v).ToListAsync()));
 
         var taken = await Forms.PostAsync(client, "/admin/groups/add", Fields("editors"));
@@ -58,7 +58,7 @@ public abstract class GroupAdminTests(SiteFactory site) : SiteTests(site)
     public async Task Members_gain_and_lose_a_groups_permissions_on_their_next_request()
     {
         var client = await SuperuserAsync();
-        await Forms.AssertRedirectAsync(await Forms.PostAsync(client, "/admin/groups/add", Fields("Viewers", Permissions.StuffView)));
+        await Forms.AssertRedirectAsync(await Forms.PostAsync(client, "/admin/groups/add", Fields("Viewers", Permissions.UserView)));
         var groupId = await Site.QueryAsync(db => db.Roles.Select(r => r.Id).SingleAsync());
         var member = await Site.CreateStaffAsync("member", staff: true);
         await Site.QueryAsync(db =>
@@ -67,15 +67,15 @@ public abstract class GroupAdminTests(SiteFactory site) : SiteTests(site)
             return db.SaveChangesAsync();
         });
         var memberClient = await Site.LoginAsync("member");
-        Assert.Equal(HttpStatusCode.OK, (await memberClient.GetAsync("/admin/stuff")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await memberClient.GetAsync("/admin/users")).StatusCode);
 
         var page = await (await client.GetAsync($"/admin/groups/{groupId}/change")).BodyAsync();
-        Assert.Contains($"value=\"{Permissions.StuffView}\" checked=\"checked\"", page);
+        Assert.Contains($"value=\"{Permissions.UserView}\" checked=\"checked\"", page);
         var changed = await client.PostAsync($"/admin/groups/{groupId}/change", new FormUrlEncodedContent([
             new("__RequestVerificationToken", Forms.Token(page)), new("Form.Name", "Readers")]));
         await Forms.AssertRedirectAsync(changed);
 
-        Assert.Equal(HttpStatusCode.Forbidden, (await memberClient.GetAsync("/admin/stuff")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await memberClient.GetAsync("/admin/users")).StatusCode);
         Assert.Equal(["Added.", "Changed name and permissions."], await Site.QueryAsync(db => db.Log.OrderBy(e => e.Id).Select(e => e.Message).ToListAsync()));
 
         var deleted = await Forms.PostAsync(client, $"/admin/groups/{groupId}/delete", []);

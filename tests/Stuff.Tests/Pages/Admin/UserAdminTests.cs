@@ -86,19 +86,19 @@ public abstract class UserAdminTests(SiteFactory site) : SiteTests(site)
             return group.Id;
         });
 
-        var response = await ChangeAsync(client, bob.Id, new Change("bob@new.example", Staff: true, Groups: [groupId], Permissions: [Permissions.StuffView, Permissions.StuffChange]));
+        var response = await ChangeAsync(client, bob.Id, new Change("bob@new.example", Staff: true, Groups: [groupId], Permissions: [Permissions.GroupView, Permissions.GroupChange]));
 
         Assert.Equal("/admin/users", await Forms.AssertRedirectAsync(response));
         var changed = await UserAsync("bob");
         Assert.True(changed.IsStaff);
         Assert.Equal("BOB@NEW.EXAMPLE", changed.NormalizedEmail);
         Assert.Equal([groupId], await Site.QueryAsync(db => db.UserRoles.Where(r => r.UserId == bob.Id).Select(r => r.RoleId).ToListAsync()));
-        Assert.Equal([Permissions.StuffChange, Permissions.StuffView],
+        Assert.Equal([Permissions.GroupChange, Permissions.GroupView],
             await Site.QueryAsync(db => db.UserClaims.Where(c => c.UserId == bob.Id).Select(c => c.ClaimValue!).OrderBy(v => v).ToListAsync()));
         Assert.Equal(["Changed email, staff status, groups and user permissions."], await MessagesAsync());
 
         var page = await (await client.GetAsync($"/admin/users/{bob.Id}/change")).BodyAsync();
-        Assert.Matches($"value=\"{Permissions.StuffView}\" checked=\"checked\"", page);
+        Assert.Matches($"value=\"{Permissions.GroupView}\" checked=\"checked\"", page);
         Assert.Matches($"value=\"{groupId}\" checked=\"checked\"", page);
     }
 
@@ -260,9 +260,9 @@ public abstract class UserAdminTests(SiteFactory site) : SiteTests(site)
     public async Task Deleting_a_user_keeps_the_history_of_what_they_did_under_their_name()
     {
         var (_, client) = await SuperuserAsync();
-        await Site.CreateStaffAsync("bob", true, Permissions.StuffAdd);
+        await Site.CreateStaffAsync("bob", true, Permissions.GroupAdd);
         var bobClient = await Site.LoginAsync("bob");
-        await Forms.AssertRedirectAsync(await Forms.PostAsync(bobClient, "/admin/stuff/add", [new("Form.Junk", "bob's junk"), new("Form.Things", "t"), new("Form.SomeNum", "1")]));
+        await Forms.AssertRedirectAsync(await Forms.PostAsync(bobClient, "/admin/groups/add", [new("Form.Name", "Bob's group")]));
         var bob = await UserAsync("bob");
 
         var deleted = await Forms.PostAsync(client, $"/admin/users/{bob.Id}/delete", []);

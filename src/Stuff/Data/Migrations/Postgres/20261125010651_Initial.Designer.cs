@@ -244,6 +244,7 @@ namespace Stuff.Data.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            //#if (sample)
             modelBuilder.Entity("Stuff.Data.StuffItem", b =>
                 {
                     b.Property<int>("Id")
@@ -290,6 +291,7 @@ namespace Stuff.Data.Migrations.Postgres
                             t.HasCheckConstraint("ck_stuff_things_not_blank", "length(trim(things)) > 0");
                         });
                 });
+            //#endif
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {

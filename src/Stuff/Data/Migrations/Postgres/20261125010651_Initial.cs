@@ -58,6 +58,7 @@ namespace Stuff.Data.Migrations.Postgres
                     table.PrimaryKey("PK_AspNetUsers", x => x.Id);
                 });
 
+            //#if (sample)
             migrationBuilder.CreateTable(
                 name: "stuff",
                 columns: table => new
@@ -77,6 +78,7 @@ namespace Stuff.Data.Migrations.Postgres
                     table.CheckConstraint("ck_stuff_junk_length", "length(trim(junk)) > 0 AND length(junk) <= 200");
                     table.CheckConstraint("ck_stuff_things_not_blank", "length(trim(things)) > 0");
                 });
+            //#endif
 
             migrationBuilder.CreateTable(
                 name: "AspNetRoleClaims",
@@ -240,8 +242,10 @@ namespace Stuff.Data.Migrations.Postgres
             migrationBuilder.DropTable(
                 name: "AspNetUserTokens");
 
+            //#if (sample)
             migrationBuilder.DropTable(
                 name: "stuff");
+            //#endif
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");

@@ -324,6 +324,7 @@ namespace Stuff.Data.Migrations.Postgres
                         });
                 });
 
+            //#if (sample)
             modelBuilder.Entity("Stuff.Data.StuffItem", b =>
                 {
                     b.Property<int>("Id")
@@ -370,6 +371,7 @@ namespace Stuff.Data.Migrations.Postgres
                             t.HasCheckConstraint("ck_stuff_things_not_blank", "length(trim(things)) > 0");
                         });
                 });
+            //#endif
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {

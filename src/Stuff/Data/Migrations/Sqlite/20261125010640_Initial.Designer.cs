@@ -235,6 +235,7 @@ namespace Stuff.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            //#if (sample)
             modelBuilder.Entity("Stuff.Data.StuffItem", b =>
                 {
                     b.Property<int>("Id")
@@ -279,6 +280,7 @@ namespace Stuff.Data.Migrations.Sqlite
                             t.HasCheckConstraint("ck_stuff_things_not_blank", "length(trim(things)) > 0");
                         });
                 });
+            //#endif
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {

@@ -57,6 +57,7 @@ namespace Stuff.Data.Migrations.Sqlite
                     table.PrimaryKey("PK_AspNetUsers", x => x.Id);
                 });
 
+            //#if (sample)
             migrationBuilder.CreateTable(
                 name: "stuff",
                 columns: table => new
@@ -76,6 +77,7 @@ namespace Stuff.Data.Migrations.Sqlite
                     table.CheckConstraint("ck_stuff_junk_length", "length(trim(junk)) > 0 AND length(junk) <= 200");
                     table.CheckConstraint("ck_stuff_things_not_blank", "length(trim(things)) > 0");
                 });
+            //#endif
 
             migrationBuilder.CreateTable(
                 name: "AspNetRoleClaims",
@@ -239,8 +241,10 @@ namespace Stuff.Data.Migrations.Sqlite
             migrationBuilder.DropTable(
                 name: "AspNetUserTokens");
 
+            //#if (sample)
             migrationBuilder.DropTable(
                 name: "stuff");
+            //#endif
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");

@@ -314,6 +314,7 @@ namespace Stuff.Data.Migrations.Sqlite
                         });
                 });
 
+            //#if (sample)
             modelBuilder.Entity("Stuff.Data.StuffItem", b =>
                 {
                     b.Property<int>("Id")
@@ -358,6 +359,7 @@ namespace Stuff.Data.Migrations.Sqlite
                             t.HasCheckConstraint("ck_stuff_things_not_blank", "length(trim(things)) > 0");
                         });
                 });
+            //#endif
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
