@@ -44,7 +44,7 @@ public sealed class AccountTests(BrowserSite site) : BrowserTests(site)
         await Expect(Message(page)).ToHaveTextAsync("You are logged out.");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Log in", Exact = true })).ToBeVisibleAsync();
         await Expect(page.GetByText("Signed in as")).ToHaveCountAsync(0);
-        await page.GotoAsync("new");
+        await page.GotoAsync("account/password");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Log in" })).ToBeVisibleAsync();
         await FinishAsync(page);
     }

@@ -19,7 +19,7 @@ public sealed class HomeTests(SqliteSite site) : SiteTests(site)
         Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
         var page = await anonymous.BodyAsync();
         Assert.Contains("<h1>Stuff</h1>", page);
-        Assert.Contains("<a href=\"/account/login\">Log in</a> to use it.", page);
+        Assert.Contains("<a href=\"/account/login\">Log in to use it.</a>", page);
         var alice = await user.BodyAsync();
         Assert.Contains("Signed in as <strong>alice</strong>", alice);
         Assert.DoesNotContain("Open the admin", alice);
