@@ -318,10 +318,8 @@ public sealed class ModelAdmin<T>(string name, string plural) : ModelAdmin(name,
 
     public override async Task<int?> CountChangedSinceAsync(AppDbContext db, DateTime since, CancellationToken cancellationToken)
     {
-        if (!typeof(ITimestamped).IsAssignableFrom(typeof(T))) return null;
-        var updated = Expression.Property(Row, typeof(T).GetProperty(nameof(ITimestamped.UpdatedAt))!);
-        var after = Expression.Lambda<Func<T, bool>>(Expression.GreaterThan(updated, Parameter(since, typeof(DateTime))), Row);
-        return await db.Set<T>().CountAsync(after, cancellationToken);
+        if (Fields(db).All.FirstOrDefault(f => f.IsTimestamp && f.Property.Name == nameof(ITimestamped.UpdatedAt)) is not { } updated) return null;
+        return await db.Set<T>().CountAsync(Where(updated, ExpressionType.GreaterThan, since), cancellationToken);
     }
 
     public override async Task<IReadOnlyList<object?>> ValuesAsync(AppDbContext db, ModelField field, CancellationToken cancellationToken)

@@ -56,6 +56,19 @@ public abstract class TrackedTests(SiteFactory site) : SiteTests(site)
         Assert.Equal(2, current.Version);
         Assert.Equal("first", await Site.QueryAsync(db => db.Stuff.Where(s => s.Id == item.Id).Select(s => s.Things).SingleAsync()));
     }
+
+    [Fact]
+    public async Task A_declared_model_counts_the_rows_added_or_changed_after_a_time()
+    {
+        await Site.AddStuffAsync("before");
+        var since = Site.Clock.GetUtcNow().UtcDateTime;
+        Site.Clock.Advance(TimeSpan.FromMinutes(1));
+        await Site.AddStuffAsync("after");
+
+        var count = await Site.QueryAsync(db => SiteModels.Stuff.Admin!.CountChangedSinceAsync(db, since, CancellationToken.None));
+
+        Assert.Equal(1, count);
+    }
     //#endif
 
     [Fact]

@@ -140,8 +140,7 @@ public sealed class BalancerDeployTests(DeployedSite site) : IClassFixture<Deplo
     /// <summary>A form that only a signed-in person may post: a new row of stuff (without the sample: their password, changed to itself).</summary>
     private static Task<HttpResponseMessage> PostFormAsync(HttpClient person, string text) =>
 #if nosample
-        Forms.PostAsync(person, "https://localhost/stuff/account/password",
-            [new("Form.CurrentPassword", UserPassword), new("Form.NewPassword", UserPassword), new("Form.ConfirmPassword", UserPassword)]);
+        Forms.PostAsync(person, "https://localhost/stuff/account/password", Forms.PasswordFields(UserPassword, UserPassword));
 #else
         Forms.PostAsync(person, "https://localhost/stuff/new", [new("Form.Junk", text), new("Form.Things", "t"), new("Form.SomeNum", "1")]);
 #endif

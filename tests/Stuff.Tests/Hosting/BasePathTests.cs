@@ -53,8 +53,7 @@ public sealed class BasePathTests(SqliteSite site) : SiteTests(site), IDisposabl
         Assert.Equal("/stuff/account/password", response.Headers.Location!.ToString());
 
         const string passphrase = "a new passphrase under the base path";
-        var saved = await Forms.PostAsync(client, "/stuff/account/password",
-            [new("Form.CurrentPassword", SiteFactory.Password), new("Form.NewPassword", passphrase), new("Form.ConfirmPassword", passphrase)]);
+        var saved = await Forms.PostAsync(client, "/stuff/account/password", Forms.PasswordFields(SiteFactory.Password, passphrase));
         Assert.Equal("/stuff/", await Forms.AssertRedirectAsync(saved));
         Assert.Contains("Your password was changed.", await (await client.GetAsync("/stuff/")).BodyAsync());
     }

@@ -32,8 +32,7 @@ public sealed class CookieTests(SqliteSite site) : SiteTests(site)
         var login = await Forms.PostAsync(client, $"{basePath}/account/login", [new("Form.Username", "alice"), new("Form.Password", SiteFactory.Password)]);
         var auth = Assert.Single(SetCookies(login), c => c.Contains("stuff.auth", StringComparison.Ordinal));
         const string passphrase = "a new passphrase for the cookie test";
-        var saved = await Forms.PostAsync(client, $"{basePath}/account/password",
-            [new("Form.CurrentPassword", SiteFactory.Password), new("Form.NewPassword", passphrase), new("Form.ConfirmPassword", passphrase)]);
+        var saved = await Forms.PostAsync(client, $"{basePath}/account/password", Forms.PasswordFields(SiteFactory.Password, passphrase));
         var message = Assert.Single(SetCookies(saved), c => c.Contains("stuff.message", StringComparison.Ordinal));
 
         foreach (var cookie in new[] { antiforgery, auth, message })

@@ -61,7 +61,7 @@ public sealed class SharedKeysTests : IAsyncLifetime
         const string passphrase = "a passphrase changed across hosts";
         var page = await toSecond.GetAsync("/account/password");
         var saved = await toSecond.PostAsync("/account/password", new FormUrlEncodedContent(
-            [new("__RequestVerificationToken", Forms.Token(form)), new("Form.CurrentPassword", SiteFactory.Password), new("Form.NewPassword", passphrase), new("Form.ConfirmPassword", passphrase)]));
+            [new("__RequestVerificationToken", Forms.Token(form)), .. Forms.PasswordFields(SiteFactory.Password, passphrase)]));
 
         bool changed;
         await using (var scope = first.Services.CreateAsyncScope())

@@ -42,6 +42,10 @@ public static partial class Forms
     }
 
     /// <summary>Asserts a redirect; on failure the message carries the page, which usually says why.</summary>
+    /// <summary>The fields of the change-password form (/account/password); the new password typed twice unless <paramref name="again"/> says otherwise.</summary>
+    public static KeyValuePair<string, string>[] PasswordFields(string current, string next, string? again = null) =>
+        [new("Form.CurrentPassword", current), new("Form.NewPassword", next), new("Form.ConfirmPassword", again ?? next)];
+
     /// <summary>
     /// A request that an anonymous visitor makes and the site answers from its database: the start
     /// page (the sample's list) or, in a site without the sample, a login (the user is looked up).

@@ -94,21 +94,19 @@ public abstract class LoginTests(SiteFactory site) : SiteTests(site)
     {
         await Site.CreateUserAsync();
         var client = await Site.LoginAsync();
-        KeyValuePair<string, string>[] Fields(string current, string next, string again) =>
-            [new("Form.CurrentPassword", current), new("Form.NewPassword", next), new("Form.ConfirmPassword", again)];
 
-        var wrongCurrent = await (await Forms.PostAsync(client, "/account/password", Fields("wrong current password", "brand new passphrase here", "brand new passphrase here"))).BodyAsync();
+        var wrongCurrent = await (await Forms.PostAsync(client, "/account/password", Forms.PasswordFields("wrong current password", "brand new passphrase here", "brand new passphrase here"))).BodyAsync();
         Assert.Contains("Your current password is not correct.", wrongCurrent);
 
-        var mismatch = await (await Forms.PostAsync(client, "/account/password", Fields(SiteFactory.Password, "brand new passphrase here", "something else entirely"))).BodyAsync();
+        var mismatch = await (await Forms.PostAsync(client, "/account/password", Forms.PasswordFields(SiteFactory.Password, "brand new passphrase here", "something else entirely"))).BodyAsync();
         Assert.Contains(Forms.Html("The two new passwords don't match."), mismatch);
 
-        var common = await (await Forms.PostAsync(client, "/account/password", Fields(SiteFactory.Password, "Password1!", "Password1!"))).BodyAsync();
+        var common = await (await Forms.PostAsync(client, "/account/password", Forms.PasswordFields(SiteFactory.Password, "Password1!", "Password1!"))).BodyAsync();
         Assert.Contains("Passwords must be at least 12 characters.", common);
-        var common12 = await (await Forms.PostAsync(client, "/account/password", Fields(SiteFactory.Password, "Password2024!", "Password2024!"))).BodyAsync();
+        var common12 = await (await Forms.PostAsync(client, "/account/password", Forms.PasswordFields(SiteFactory.Password, "Password2024!", "Password2024!"))).BodyAsync();
         Assert.Contains("This password is too common.", common12);
 
-        var ok = await Forms.PostAsync(client, "/account/password", Fields(SiteFactory.Password, "brand new passphrase here", "brand new passphrase here"));
+        var ok = await Forms.PostAsync(client, "/account/password", Forms.PasswordFields(SiteFactory.Password, "brand new passphrase here", "brand new passphrase here"));
         await Forms.AssertRedirectAsync(ok);
 
         await Site.LoginAsync("alice", "brand new passphrase here");
