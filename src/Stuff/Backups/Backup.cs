@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Stuff.Configuration;
 using Stuff.Hosting;
+using Stuff.Server;
 
 namespace Stuff.Backups;
 
@@ -14,7 +14,6 @@ namespace Stuff.Backups;
 /// </summary>
 public static class Backup
 {
-    public const string DefaultDirectory = "/var/backups/stuff";
     private const string Prefix = "stuff-";
     private const string PostgresExtension = ".pgdump";
     private const string SqliteExtension = ".sqlite";
@@ -164,22 +163,17 @@ public static class Backup
         SqliteConnection.ClearAllPools();
     }
 
-    public sealed record ToolResult(int ExitCode, string Output, string Error)
-    {
-        public string Tail => string.Join(" ", Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(3));
-    }
-
     /// <summary>Runs a PostgreSQL client tool; the password travels in its environment, never on its command line.</summary>
-    private static async Task<ToolResult> PgAsync(string tool, DatabaseUrl? database, IEnumerable<string> args, CancellationToken cancellationToken)
+    private static async Task<(int ExitCode, string Output, string Tail)> PgAsync(string tool, DatabaseUrl? database, IEnumerable<string> args, CancellationToken cancellationToken)
     {
-        var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var arguments = new List<string>();
+        var environment = new Dictionary<string, string>();
         if (database is not null)
         {
             var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString);
-            foreach (var arg in new[] { "--host", builder.Host!, "--port", builder.Port.ToString(CultureInfo.InvariantCulture), "--username", builder.Username ?? "", "--dbname", builder.Database! })
-                info.ArgumentList.Add(arg);
-            if (builder.Password is { Length: > 0 } password) info.Environment["PGPASSWORD"] = password;
-            info.Environment["PGSSLMODE"] = builder.SslMode switch
+            arguments.AddRange(["--host", builder.Host!, "--port", builder.Port.ToString(CultureInfo.InvariantCulture), "--username", builder.Username ?? "", "--dbname", builder.Database!]);
+            if (builder.Password is { Length: > 0 } password) environment["PGPASSWORD"] = password;
+            environment["PGSSLMODE"] = builder.SslMode switch
             {
                 SslMode.Disable => "disable",
                 SslMode.Require => "require",
@@ -187,27 +181,13 @@ public static class Backup
                 SslMode.VerifyFull => "verify-full",
                 _ => "prefer",
             };
-            info.Environment["PGCONNECT_TIMEOUT"] = "10";
+            environment["PGCONNECT_TIMEOUT"] = "10";
         }
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        info.Environment["LC_ALL"] = "C";
-
-        Process process;
-        try
-        {
-            process = Process.Start(info)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            throw new UserFacingException($"{tool} is not installed; it comes with the PostgreSQL client (Debian: apt-get install postgresql-client; Fedora: dnf install postgresql).");
-        }
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var error = process.StandardError.ReadToEndAsync(cancellationToken);
-            await process.WaitForExitAsync(cancellationToken);
-            return new ToolResult(process.ExitCode, await output, await error);
-        }
+        arguments.AddRange(args);
+        var result = await new ProcessShell().TryRunAsync(tool, arguments, cancellationToken, environment)
+            ?? throw new UserFacingException($"{tool} is not installed; it comes with the PostgreSQL client (Debian: apt-get install postgresql-client; Fedora: dnf install postgresql).");
+        var tail = string.Join(" ", result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(3));
+        return (result.ExitCode, result.Output, tail);
     }
 
     public static string Size(long bytes) => bytes switch
@@ -217,6 +197,12 @@ public static class Backup
         >= 1L << 10 => (bytes / (double)(1L << 10)).ToString("0.0 'KiB'", CultureInfo.InvariantCulture),
         _ => bytes.ToString(CultureInfo.InvariantCulture) + " bytes",
     };
+
+    /// <summary>When the newest backup in the directory was taken; null when there is none.</summary>
+    public static DateTime? NewestTakenAt(string directory) => List(directory).Select(TakenAt).Max();
+
+    /// <summary>How old the newest backup is; MaxValue when there is none.</summary>
+    public static TimeSpan NewestAge(string directory) => NewestTakenAt(directory) is { } at ? DateTime.UtcNow - at : TimeSpan.MaxValue;
 
     /// <summary>When the backup was taken, from its name.</summary>
     public static DateTime? TakenAt(FileInfo file) =>

@@ -10,7 +10,7 @@ public static class BackupCommand
 {
     public static Command Create()
     {
-        var output = new Option<string?>("--output-dir", "-o") { Description = $"Where to write it (default: STUFF_BACKUP_DIR, else {Backup.DefaultDirectory}).", HelpName = "DIR" };
+        var output = new Option<string?>("--output-dir", "-o") { Description = $"Where to write it (default: STUFF_BACKUP_DIR, else {StuffOptions.DefaultBackupDirectory}).", HelpName = "DIR" };
         var keep = new Option<int>("--keep") { Description = "How many backups to keep in the directory; older ones are removed.", DefaultValueFactory = _ => 14 };
         keep.AcceptRange(1, int.MaxValue, "--keep must be 1 or more.");
         var command = new Command("backup", "Write a consistent backup of the database (pg_dump custom format, or a SQLite copy).") { output, keep };

@@ -113,7 +113,7 @@ public static class CheckCommand
         }
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
         {
-            problems.Add($"Cannot use the database {database}: {StuffCommandLine.Describe(e.InnerException as System.Data.Common.DbException ?? e)}");
+            problems.Add($"Cannot use the database {database}: {UserFacingException.Describe(e.InnerException as System.Data.Common.DbException ?? e)}");
         }
     }
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Stuff.Configuration;
 using Stuff.Doctor;
-using Stuff.Setup;
+using Stuff.Server;
 
 namespace Stuff.Cli;
 
@@ -32,7 +32,7 @@ public static class DoctorCommand
             var path = parse.GetValue(envFile)
                 ?? (CliEnvironment.Of(parse).Get(EnvFile.PathVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null)
                 ?? new Layout(facts.Family, facts.PostgresVersion).EnvFile;
-            var context = new DoctorContext(shell, facts, Path.GetFullPath(path), Environment.UserName == "root");
+            var context = new DoctorContext(shell, facts, Path.GetFullPath(path), Environment.IsPrivilegedProcess);
             var host = $"{facts.PrettyName} ({facts.Family} family{(facts.HasSystemd ? "" : ", no systemd")}{(facts.SelinuxEnforcing ? ", SELinux enforcing" : "")})";
 
             var findings = await Examination.RunAsync(context, cancellationToken);

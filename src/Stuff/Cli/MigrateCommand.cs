@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Stuff.Configuration;
 using Stuff.Data;
+using Stuff.Server;
 
 namespace Stuff.Cli;
 
@@ -14,12 +15,13 @@ public static class MigrateCommand
     public static Command Create()
     {
         var list = new Option<bool>("--list") { Description = "Show applied and pending migrations without changing anything." };
+        var json = new Option<bool>("--json") { Description = "With --list: print the list as JSON (known, applied, pending), for scripts and for setup and rollback." };
         var to = new Option<string?>("--to")
         {
             Description = "Revert the migrations applied after this one (its id or name) instead; refused for a migration this release does not know or marks irreversible.",
             HelpName = "MIGRATION",
         };
-        var command = new Command("migrate", "Apply the database migrations that are pending.") { list, to };
+        var command = new Command("migrate", "Apply the database migrations that are pending.") { list, json, to };
         command.SetAction(StuffCommandLine.Guard(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -33,6 +35,14 @@ public static class MigrateCommand
             var all = db.Database.GetMigrations().ToList();
             var pending = all.Where(m => !applied.Contains(m)).ToList();
 
+            if (parse.GetValue(json) && !parse.GetValue(list)) throw new UserFacingException("--json goes with --list: stuff migrate --list --json.");
+            if (parse.GetValue(list) && parse.GetValue(json))
+            {
+                // Applied in the order they were applied, a newer release's unknown ones included.
+                var everyApplied = applied.Order(StringComparer.Ordinal).ToList();
+                await output.WriteLineAsync(new MigrationList(all, everyApplied).ToJson());
+                return 0;
+            }
             if (parse.GetValue(list))
             {
                 await output.WriteLineAsync($"Migrations for {database}:");

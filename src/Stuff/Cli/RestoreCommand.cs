@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Stuff.Backups;
 using Stuff.Configuration;
 using Stuff.Data;
-using Stuff.Setup;
+using Stuff.Server;
 
 namespace Stuff.Cli;
 
@@ -37,11 +37,11 @@ public static class RestoreCommand
                 if (answer?.Trim() != "yes") throw new UserFacingException("Not confirmed; nothing was changed.");
             }
 
-            var service = new AppService(new ProcessShell());
+            var service = AppService.Uses(database) ? await AppService.InstalledAsync(new ProcessShell(), cancellationToken) : null;
             var stopped = false;
-            if (AppService.Uses(database) && await service.IsRunningAsync(cancellationToken))
+            if (service is not null && await service.IsRunningAsync(cancellationToken))
             {
-                if (Environment.UserName != "root")
+                if (!Environment.IsPrivilegedProcess)
                     throw new UserFacingException("The app's service is running and must stop while the database is replaced; run restore as root (sudo), which stops and starts it. Nothing was changed.");
                 await output.WriteLineAsync("Stopping the app's service ...");
                 await service.StopAsync(cancellationToken);
@@ -58,7 +58,7 @@ public static class RestoreCommand
             }
             finally
             {
-                if (stopped)
+                if (stopped && service is not null)
                 {
                     await output.WriteLineAsync("Starting the app's service again ...");
                     await service.StartAsync(CancellationToken.None);

@@ -88,7 +88,7 @@ public static class StuffCommandLine
             catch (Exception e) when (e is not HostAbortedException)
             {
                 var error = parse.InvocationConfiguration.Error;
-                await error.WriteLineAsync("stuff: error: " + Describe(e));
+                await error.WriteLineAsync("stuff: error: " + UserFacingException.Describe(e));
                 if (parse.GetValue(Verbose)) await error.WriteLineAsync(e.ToString());
                 else if (e is not UserFacingException) await error.WriteLineAsync("(run again with --verbose for details)");
                 return e is UserFacingException ? 1 : 2;
@@ -107,18 +107,6 @@ public static class StuffCommandLine
                 && (value < min || value > max))
                 result.AddError(message);
         });
-
-    /// <summary>A sentence for a person; database driver messages name the server's complaint but never the password.</summary>
-    public static string Describe(Exception e) => e switch
-    {
-        UserFacingException => e.Message,
-        OptionsValidationException o => string.Join(" ", o.Failures),
-        DbException db => "database: " + db.Message,
-        Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: { } inner } => "database refused the change: " + inner.Message,
-        IOException io => io.Message,
-        UnauthorizedAccessException access => access.Message,
-        _ => $"{e.GetType().Name}: {e.Message}",
-    };
 
     private sealed class PrintVersion : SynchronousCommandLineAction
     {

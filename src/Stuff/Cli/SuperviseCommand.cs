@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Stuff.Setup;
+using Stuff.Server;
 
 namespace Stuff.Cli;
 

@@ -96,7 +96,7 @@ public static class EnvFile
         const UnixFileMode other = UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
         if ((mode & other) != 0)
         {
-            var octal = Setup.Ownership.Octal(mode);
+            var octal = FileModes.Octal(mode);
             throw new UserFacingException(
                 $"Refusing to start: {path} holds secrets but other users may read or write it (mode {octal}). " +
                 $"Fix it with: chmod 0640 {path} && chown root:stuff {path}");

@@ -25,6 +25,9 @@ public sealed class StuffOptions
     [ConfigurationKeyName("STUFF_BACKUP_DIR")]
     public string? BackupDirectory { get; set; }
 
+    /// <summary>Where backups go without STUFF_BACKUP_DIR.</summary>
+    public const string DefaultBackupDirectory = "/var/backups/stuff";
+
     /// <summary>The host name the site is reached by, such as example.org; `stuff setup` writes it, the doctor checks against it.</summary>
     [ConfigurationKeyName("STUFF_DOMAIN")]
     public string? Domain { get; set; }
@@ -83,7 +86,7 @@ public sealed class StuffOptions
     }
 
     /// <summary>The backup directory with its default applied.</summary>
-    public string ResolvedBackupDirectory => string.IsNullOrWhiteSpace(BackupDirectory) ? Backups.Backup.DefaultDirectory : Path.GetFullPath(BackupDirectory);
+    public string ResolvedBackupDirectory => string.IsNullOrWhiteSpace(BackupDirectory) ? DefaultBackupDirectory : Path.GetFullPath(BackupDirectory);
 
     /// <summary>The database the settings point at.</summary>
     public DatabaseUrl Database => Configuration.DatabaseUrl.Parse(DatabaseUrl, ResolvedDataDirectory);

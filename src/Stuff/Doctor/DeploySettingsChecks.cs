@@ -11,7 +11,7 @@ using Stuff.Accounts;
 using Stuff.Configuration;
 using Stuff.Data;
 
-using Stuff.Setup;
+using Stuff.Server;
 
 namespace Stuff.Doctor;
 
@@ -119,9 +119,9 @@ public static class DeploySettingsChecks
             return Finding.Warning("data-protection", "Data-protection keys", $"{directory.FullName} does not exist yet", "the app creates it (mode 0700) at its first start", "start the app once as the service user");
         var mode = File.GetUnixFileMode(directory.FullName);
         if ((mode & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
-            return Finding.Failed("data-protection", "Data-protection keys", $"{directory.FullName} is open to other users (mode {Ownership.Octal(mode)})",
+            return Finding.Failed("data-protection", "Data-protection keys", $"{directory.FullName} is open to other users (mode {FileModes.Octal(mode)})",
                 "whoever reads the keys can forge login cookies", $"chmod 0700 {directory.FullName}");
-        return Finding.Ok("data-protection", "Data-protection keys", $"{directory.FullName} (mode {Ownership.Octal(mode)})");
+        return Finding.Ok("data-protection", "Data-protection keys", $"{directory.FullName} (mode {FileModes.Octal(mode)})");
     }
 
     /// <summary>The one secret in the settings is the database password.</summary>

@@ -1,5 +1,5 @@
 using Stuff.Configuration;
-using Stuff.Setup;
+using Stuff.Server;
 
 namespace Stuff.Doctor;
 
@@ -107,9 +107,9 @@ public sealed class DoctorContext
         // The supervisor starts `stuff serve` again two seconds after it ends.
         : $"sudo pkill -TERM -P \"$(cat {Layout.PidFile(LivePort)})\"";
 
-    public string ReloadApache => Facts.HasSystemd
-        ? $"sudo systemctl reload {Layout.ApacheService}"
-        : $"sudo {Layout.ApacheCtl} graceful";
+    public Apache Apache => new(Shell, Layout, Facts.HasSystemd);
+
+    public string ReloadApache => Apache.ReloadCommand;
 
     /// <summary>True when the service user may read (-r), write (-w) or enter (-x) the path.</summary>
     public async Task<bool> ServiceUserCanAsync(string test, string path, CancellationToken cancellationToken)
@@ -153,32 +153,5 @@ public sealed class DoctorContext
         {
             return false;
         }
-    }
-}
-
-/// <summary>The parts of Apache's site file the doctor compares with the app's settings.</summary>
-public sealed record ApacheSite(string Path, string? ServerName, string? CertificateFile, string? KeyFile, IReadOnlyList<(string Prefix, string Target)> Proxies,
-    IReadOnlyList<string> BalancerMembers)
-{
-    public static ApacheSite? Read(string path)
-    {
-        if (!File.Exists(path)) return null;
-        string? serverName = null, certificate = null, key = null;
-        var proxies = new List<(string, string)>();
-        var members = new List<string>();
-        foreach (var raw in File.ReadLines(path))
-        {
-            var words = raw.Trim().Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-            if (words.Length < 2 || words[0].StartsWith('#')) continue;
-            switch (words[0].ToLowerInvariant())
-            {
-                case "servername": serverName ??= words[1]; break;
-                case "sslcertificatefile": certificate ??= words[1]; break;
-                case "sslcertificatekeyfile": key ??= words[1]; break;
-                case "proxypass" when words.Length >= 3 && words[2] != "!": proxies.Add((words[1], words[2])); break;
-                case "balancermember": members.Add(words[1].Trim('"')); break;
-            }
-        }
-        return new ApacheSite(path, serverName, certificate, key, proxies, members);
     }
 }

@@ -1,4 +1,4 @@
-using Stuff.Setup;
+using Stuff.Server;
 
 namespace Stuff.Doctor;
 
@@ -51,8 +51,8 @@ public sealed class SelinuxCheck : DoctorCheck
         var layout = context.Layout;
         (string Id, string Name, string Path, string[] Types, string Why)[] expected =
         [
-            ("selinux-static", "SELinux: static files", SelinuxStep.Canonical(layout.StaticRoot), ["httpd_sys_content_t", "httpd_sys_ro_content_t"], "Apache may read only files labelled for it: stylesheets answer 403"),
-            ("selinux-executable", "SELinux: executable", SelinuxStep.Canonical(layout.Executable), ["bin_t"], "systemd may start only executables labelled bin_t: the service fails with 203/EXEC"),
+            ("selinux-static", "SELinux: static files", RealPath.Of(layout.StaticRoot), ["httpd_sys_content_t", "httpd_sys_ro_content_t"], "Apache may read only files labelled for it: stylesheets answer 403"),
+            ("selinux-executable", "SELinux: executable", RealPath.Of(layout.Executable), ["bin_t"], "systemd may start only executables labelled bin_t: the service fails with 203/EXEC"),
         ];
         var findings = new List<Finding>();
         foreach (var (id, name, path, types, why) in expected)
@@ -87,7 +87,7 @@ public sealed class SelinuxCheck : DoctorCheck
         var rules = SelinuxFacts.LocalRules((await context.Shell.RunAsync("semanage", ["fcontext", "-l", "-C"], cancellationToken)).Output);
         var broken = rules
             .Select(r => (r.Pattern, r.Type, Prefix: SelinuxFacts.LiteralPrefix(r.Pattern)))
-            .Select(r => (r.Pattern, r.Type, r.Prefix, Real: SelinuxStep.Canonical(r.Prefix)))
+            .Select(r => (r.Pattern, r.Type, r.Prefix, Real: RealPath.Of(r.Prefix)))
             .Where(r => r.Real != r.Prefix)
             .ToList();
         if (broken.Count == 0) return Finding.Ok(id, name, $"{rules.Count} local rule(s), none through a symlink");
@@ -124,7 +124,7 @@ public sealed class SelinuxCheck : DoctorCheck
                 : $"Apache tried port {port}, but the app listens on {context.AppAddress.Port}: make ProxyPass in {context.Layout.ApacheSiteFile} point there";
         if (denial.Path is { } path && path.StartsWith('/'))
         {
-            var directory = SelinuxStep.Canonical(Path.GetDirectoryName(path) ?? path);
+            var directory = RealPath.Of(Path.GetDirectoryName(path) ?? path);
             return denial.SourceType.StartsWith("httpd", StringComparison.Ordinal)
                 ? $"sudo restorecon -Rv {directory}   (if it stays {denial.TargetType}: sudo semanage fcontext -a -t httpd_sys_content_t '{directory}(/.*)?' && sudo restorecon -Rv {directory})"
                 : $"sudo restorecon -Rv {directory}";

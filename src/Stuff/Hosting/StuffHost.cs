@@ -24,6 +24,18 @@ public static class StuffHost
     /// </summary>
     public const long MaxRequestBodyBytes = 1024 * 1024;
 
+    /// <summary>
+    /// The site's services without its web server, for a management command: no file watchers
+    /// (a command ends long before a settings file could change), and without <paramref name="verbose"/>
+    /// no framework log lines, which would only bury the one line that matters.
+    /// </summary>
+    public static WebApplication BuildForCommand(bool verbose, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var builder = CreateBuilder(["--hostBuilder:reloadConfigOnChange=false"], environment);
+        if (!verbose) builder.Logging.ClearProviders();
+        return builder.Build();
+    }
+
     /// <summary>Creates a builder with every configuration source and service of the site.</summary>
     /// <param name="args">Host arguments (--urls, --environment ...).</param>
     /// <param name="environment">Environment variables that replace the process's (a command run inside the tests' process); null removes one.</param>

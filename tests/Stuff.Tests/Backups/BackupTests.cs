@@ -1,5 +1,6 @@
 using System.Globalization;
 using Stuff.Backups;
+using Stuff.Server;
 
 namespace Stuff.Tests.Backups;
 

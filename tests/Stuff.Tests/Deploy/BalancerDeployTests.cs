@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Stuff.Setup;
+using Stuff.Server;
 using Stuff.Tests.Infrastructure;
 using static Stuff.Tests.Deploy.Machine;
 
@@ -60,7 +61,7 @@ public sealed class BalancerDeployTests(DeployedSite site) : IClassFixture<Deplo
             Assert.True(single.ExitCode == 0, single.ToString());
         }
         Assert.DoesNotContain("balancer://", await File.ReadAllTextAsync("/etc/apache2/sites-available/stuff.conf"));
-        Assert.Equal(1, Releases.LiveInstances);
+        Assert.Equal(1, Machine.Releases.LiveInstances);
     }
 
     [DeployFact]
@@ -83,7 +84,7 @@ public sealed class BalancerDeployTests(DeployedSite site) : IClassFixture<Deplo
             Assert.Contains($"warning  Balancer members: 1 of 2 not ready: {member} nothing listens there", doctor.Output);
 
             elsewhere = StartElsewhere(member);
-            Assert.True(await AppInstances.WaitUntilReadyAsync(member + "/stuff", TimeSpan.FromSeconds(60), CancellationToken.None), "the app host did not get ready");
+            Assert.True(await Readiness.WaitAsync(member + "/stuff", TimeSpan.FromSeconds(60), CancellationToken.None), "the app host did not get ready");
             // Setup's check through Apache found it down; past the balancer's retry interval Apache asks it again.
             await Task.Delay(TimeSpan.FromSeconds(6));
             doctor = await RunAsync(Stuff, "doctor");
@@ -166,8 +167,8 @@ public sealed class BalancerDeployTests(DeployedSite site) : IClassFixture<Deplo
     private static async Task StartInstanceAsync(int port)
     {
         var layout = new Layout(Family.Debian, 0);
-        var command = string.Join(' ', Supervisor.Command(layout, Releases, port));
+        var command = string.Join(' ', Supervisor.Command(layout, Machine.Releases, port));
         await ShAsync($"setsid -f runuser -u stuff -- {command}");
-        Assert.True(await AppInstances.WaitUntilReadyAsync($"http://127.0.0.1:{port}/stuff", TimeSpan.FromSeconds(60), CancellationToken.None), $"the instance on {port} did not get ready");
+        Assert.True(await Readiness.WaitAsync($"http://127.0.0.1:{port}/stuff", TimeSpan.FromSeconds(60), CancellationToken.None), $"the instance on {port} did not get ready");
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Stuff.Doctor;
+using Stuff.Server;
 using static Stuff.Tests.Deploy.Machine;
 
 namespace Stuff.Tests.Deploy;

@@ -8,7 +8,7 @@ namespace Stuff.Tests.Deploy;
 public static class Machine
 {
     /// <summary>The releases `stuff setup` installed here.</summary>
-    public static Stuff.Setup.ReleaseStore Releases { get; } = new("/opt/stuff");
+    public static Stuff.Server.ReleaseStore Releases { get; } = new("/opt/stuff");
 
     /// <summary>The port of the live release (its slot).</summary>
     public static int LivePort => Releases.LivePort ?? throw new InvalidOperationException("no release is live on this machine");

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Stuff.Setup;
+using Stuff.Server;
 using static Stuff.Tests.Deploy.Machine;
 
 namespace Stuff.Tests.Deploy;
@@ -20,7 +21,7 @@ public sealed class ReleaseDeployTests(DeployedSite site) : IClassFixture<Deploy
     public async Task An_upgrade_under_load_fails_no_request_and_a_release_that_never_gets_ready_leaves_the_live_one_serving()
     {
         _ = site;
-        var before = Releases.LiveRelease;
+        var before = Machine.Releases.LiveRelease;
         var newer = CopyOfRelease("newer");
         try
         {
@@ -30,10 +31,10 @@ public sealed class ReleaseDeployTests(DeployedSite site) : IClassFixture<Deploy
             Assert.Contains("App service ... changed", upgrade.Output);
             Assert.Contains("Previous release stopped ... changed", upgrade.Output);
             served.AssertNoFailures();
-            Assert.NotEqual(before, Releases.LiveRelease);
-            Assert.Equal(before, Releases.ReleaseIn(Releases.IdlePort));
-            Assert.False(File.Exists($"/run/stuff/stuff-{Releases.IdlePort}.pid"), "the old release still runs");
-            Assert.EndsWith("/* newer release */\n", await File.ReadAllTextAsync(Path.Combine(Releases.LiveRelease!, "bin", "wwwroot", "static", "css", "site.css")));
+            Assert.NotEqual(before, Machine.Releases.LiveRelease);
+            Assert.Equal(before, Machine.Releases.ReleaseIn(Machine.Releases.IdlePort));
+            Assert.False(File.Exists($"/run/stuff/stuff-{Machine.Releases.IdlePort}.pid"), "the old release still runs");
+            Assert.EndsWith("/* newer release */\n", await File.ReadAllTextAsync(Path.Combine(Machine.Releases.LiveRelease!, "bin", "wwwroot", "static", "css", "site.css")));
         }
         finally
         {
@@ -41,7 +42,7 @@ public sealed class ReleaseDeployTests(DeployedSite site) : IClassFixture<Deploy
         }
 
         // Settings that make it listen where it may not: it never answers /readyz.
-        var live = Releases.LiveRelease;
+        var live = Machine.Releases.LiveRelease;
         var broken = CopyOfRelease("broken");
         try
         {
@@ -58,8 +59,8 @@ public sealed class ReleaseDeployTests(DeployedSite site) : IClassFixture<Deploy
             Assert.Contains($"the live release {ReleaseStore.NameOf(live)} keeps serving", failed.Error);
             Assert.Contains("Permission denied", failed.Error);
             served.AssertNoFailures();
-            Assert.Equal(live, Releases.LiveRelease);
-            Assert.False(File.Exists($"/run/stuff/stuff-{Releases.IdlePort}.pid"), "the broken release was left running");
+            Assert.Equal(live, Machine.Releases.LiveRelease);
+            Assert.False(File.Exists($"/run/stuff/stuff-{Machine.Releases.IdlePort}.pid"), "the broken release was left running");
             await AssertDoctorOkAsync();
         }
         finally
@@ -79,24 +80,24 @@ public sealed class ReleaseDeployTests(DeployedSite site) : IClassFixture<Deploy
         {
             var install = await RunAsync(Path.Combine(first, "stuff"), "setup", "--domain", "localhost", "--tls", "self-signed");
             Assert.True(install.ExitCode == 0, install.ToString());
-            var older = Releases.LiveRelease;
+            var older = Machine.Releases.LiveRelease;
             var upgrade = await RunAsync(Path.Combine(newer, "stuff"), "setup", "--domain", "localhost", "--tls", "self-signed");
             Assert.True(upgrade.ExitCode == 0, upgrade.ToString());
-            var upgraded = Releases.LiveRelease;
+            var upgraded = Machine.Releases.LiveRelease;
 
             var (rollback, served) = await UnderLoadAsync(() => RunAsync(Stuff, "rollback"));
 
             Assert.True(rollback.ExitCode == 0, rollback.ToString());
             Assert.Contains($"Rolling back from {ReleaseStore.NameOf(upgraded)} to {ReleaseStore.NameOf(older)}", rollback.Output);
             served.AssertNoFailures();
-            Assert.Equal(older, Releases.LiveRelease);
+            Assert.Equal(older, Machine.Releases.LiveRelease);
             await AssertDoctorOkAsync();
 
             // Forward again (setup finds the release installed), then the newer release's data
             // carries a migration the older one does not know and nobody can revert.
             var again = await RunAsync(Path.Combine(newer, "stuff"), "setup", "--domain", "localhost", "--tls", "self-signed");
             Assert.True(again.ExitCode == 0, again.ToString());
-            Assert.Equal(upgraded, Releases.LiveRelease);
+            Assert.Equal(upgraded, Machine.Releases.LiveRelease);
             Assert.Contains("Install the release ... ok", again.Output);
             await SqlAsync("INSERT INTO \"__EFMigrationsHistory\" (\"MigrationId\", \"ProductVersion\") VALUES ('29990101000000_FromTheFuture', '10.0.0')");
             //#if (sample)
@@ -112,14 +113,14 @@ public sealed class ReleaseDeployTests(DeployedSite site) : IClassFixture<Deploy
             Assert.Contains("1 stuff row(s) added or changed", refused.Error);
             //#endif
             Assert.Contains("recorded change(s) in the history", refused.Error);
-            Assert.Equal(upgraded, Releases.LiveRelease);
+            Assert.Equal(upgraded, Machine.Releases.LiveRelease);
             var offered = System.Text.RegularExpressions.Regex.Match(refused.Error, @"rollback --restore-backup (\S+\.pgdump)");
             Assert.True(offered.Success, refused.ToString());
 
             var restored = await RunAsync(Stuff, "rollback", "--restore-backup", offered.Groups[1].Value);
 
             Assert.True(restored.ExitCode == 0, restored.ToString());
-            Assert.Equal(older, Releases.LiveRelease);
+            Assert.Equal(older, Machine.Releases.LiveRelease);
             Assert.DoesNotContain("FromTheFuture", (await RunAsync("runuser", "-u", "postgres", "--", "psql", "-XtA", "-d", "stuff", "-c", "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\"")).Output);
             using var client = ThroughApache();
             Assert.DoesNotContain("written after the upgrade", await client.GetStringAsync("https://localhost/stuff/"));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Stuff.Backups;
+using Stuff.Server;
 using Stuff.Doctor;
 using Stuff.Setup;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Stuff.Doctor;
+using Stuff.Server;
 
 namespace Stuff.Tests.Doctor;
 
@@ -56,7 +57,7 @@ public sealed class FactsTests
     [Fact]
     public void Loaded_modules_are_read_from_httpd_M()
     {
-        var modules = ApacheFacts.LoadedModules(Fixtures.Read("httpd-M.fedora.excerpt.txt"));
+        var modules = Apache.LoadedModules(Fixtures.Read("httpd-M.fedora.excerpt.txt"));
 
         Assert.Contains("proxy_http", modules);
         Assert.Contains("ssl", modules);

@@ -1,4 +1,5 @@
 using Stuff.Setup;
+using Stuff.Server;
 
 namespace Stuff.Tests.Doctor;
 
@@ -15,7 +16,8 @@ public sealed class RecordedShell : IShell
         return this;
     }
 
-    public Task<ShellResult> RunAsync(string command, IReadOnlyList<string> args, CancellationToken cancellationToken, string? stdin = null)
+    public Task<ShellResult> RunAsync(string command, IReadOnlyList<string> args, CancellationToken cancellationToken, string? stdin = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var line = string.Join(' ', new[] { command }.Concat(args));
         Ran.Add(line);

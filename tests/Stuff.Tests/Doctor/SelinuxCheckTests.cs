@@ -1,4 +1,5 @@
 using Stuff.Doctor;
+using Stuff.Server;
 using Stuff.Setup;
 
 namespace Stuff.Tests.Doctor;
@@ -8,7 +9,7 @@ public sealed class SelinuxCheckTests
 {
     private const string Static = "/var/www/stuff";
     // The real path, as the check asks for it: on a machine a deploy test set up, /opt/stuff/bin links to a release.
-    private static readonly string Executable = SelinuxStep.Canonical("/opt/stuff/bin/stuff");
+    private static readonly string Executable = RealPath.Of("/opt/stuff/bin/stuff");
 
     private static DoctorContext Fedora(IShell shell, bool enforcing = true) =>
         new(shell, new HostFacts(Family.Fedora, "Fedora Linux 41", HasSystemd: true, SelinuxEnforcing: enforcing, 16), "/nonexistent/stuff.env", isRoot: true, new ReleaseStore("/nonexistent/opt/stuff"));

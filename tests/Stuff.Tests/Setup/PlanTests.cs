@@ -1,4 +1,6 @@
+using Stuff.Configuration;
 using Stuff.Setup;
+using Stuff.Server;
 
 namespace Stuff.Tests.Setup;
 
@@ -7,7 +9,8 @@ public sealed class PlanTests
 {
     private sealed class NoShell : IShell
     {
-        public Task<ShellResult> RunAsync(string command, IReadOnlyList<string> args, CancellationToken cancellationToken, string? stdin = null) =>
+        public Task<ShellResult> RunAsync(string command, IReadOnlyList<string> args, CancellationToken cancellationToken, string? stdin = null,
+        IReadOnlyDictionary<string, string>? environment = null) =>
             throw new InvalidOperationException($"The plan ran {command}; describing a plan must not run anything.");
     }
 
@@ -133,7 +136,7 @@ public sealed class PlanTests
         var log = DirectoriesStep.Wanted(layout).Single(d => d.Path == layout.LogDirectory);
 
         Assert.Contains("LogsDirectory=stuff", lines);
-        Assert.Contains($"LogsDirectoryMode={Ownership.Octal(log.Mode)}", lines);
+        Assert.Contains($"LogsDirectoryMode={FileModes.Octal(log.Mode)}", lines);
     }
 
     [Fact]
@@ -240,8 +243,8 @@ public sealed class PlanTests
             var real = Directory.CreateDirectory(Path.Combine(root, "real", "app")).FullName;
             Directory.CreateSymbolicLink(Path.Combine(root, "link"), Path.Combine(root, "real"));
 
-            Assert.Equal(real, SelinuxStep.Canonical(Path.Combine(root, "link", "app")));
-            Assert.Equal(Path.Combine(real, "missing"), SelinuxStep.Canonical(Path.Combine(root, "link", "app", "missing")));
+            Assert.Equal(real, RealPath.Of(Path.Combine(root, "link", "app")));
+            Assert.Equal(Path.Combine(real, "missing"), RealPath.Of(Path.Combine(root, "link", "app", "missing")));
 
             // The release layout: bin -> current/bin, current -> slots/5080, slots/5080 -> ../releases/r.
             var store = new ReleaseStore(Path.Combine(root, "opt"));
@@ -250,7 +253,7 @@ public sealed class PlanTests
             File.WriteAllText(ReleaseStore.ExecutableOf(release), "");
             store.Point(5080, release);
             store.MakeLive(5080);
-            Assert.Equal(ReleaseStore.ExecutableOf(release), SelinuxStep.Canonical(Path.Combine(store.Bin, "stuff")));
+            Assert.Equal(ReleaseStore.ExecutableOf(release), RealPath.Of(Path.Combine(store.Bin, "stuff")));
         }
         finally
         {
@@ -265,8 +268,8 @@ public sealed class PlanTests
         {
             var original = Fixtures.Read(fixture);
 
-            var once = PgHbaStep.Apply(original);
-            var twice = PgHbaStep.Apply(once);
+            var once = PgHba.Apply(original);
+            var twice = PgHba.Apply(once);
 
             Assert.Equal(once, twice);
             var rules = once.Split('\n').Where(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith('#')).ToList();

@@ -1,0 +1,59 @@
+using Stuff.Configuration;
+
+namespace Stuff.Server;
+
+/// <summary>What setup needs to know about the machine before it plans anything.</summary>
+public sealed record HostFacts(Family Family, string PrettyName, bool HasSystemd, bool SelinuxEnforcing, int PostgresVersion)
+{
+    /// <summary>Reads /etc/os-release, systemd and SELinux state; an unsupported system stops here, before any change.</summary>
+    public static async Task<HostFacts> DetectAsync(IShell shell, CancellationToken cancellationToken)
+    {
+        const string osRelease = "/etc/os-release";
+        var text = File.Exists(osRelease) ? await File.ReadAllTextAsync(osRelease, cancellationToken) : "";
+        var (family, pretty) = ParseOsRelease(text);
+        if (family is null)
+            throw new UserFacingException(
+                $"stuff setup supports the Debian/Ubuntu and Fedora/RHEL families; this system is {(pretty.Length > 0 ? pretty : "unknown (no /etc/os-release)")}. Nothing was changed.");
+
+        // /run/systemd/system exists only when systemd is PID 1 (sd_booted(3)); containers usually lack it.
+        var hasSystemd = Directory.Exists("/run/systemd/system");
+        var selinux = false;
+        if (family == Family.Fedora)
+        {
+            var getenforce = await shell.TryRunAsync("getenforce", [], cancellationToken);
+            selinux = getenforce is { ExitCode: 0 } && IsEnforcing(getenforce.Output);
+        }
+        return new HostFacts(family.Value, pretty, hasSystemd, selinux, DebianPostgresVersion());
+    }
+
+    public static (Family? Family, string PrettyName) ParseOsRelease(string text)
+    {
+        var values = text.Split('\n')
+            .Select(line => line.Trim())
+            .Where(line => line.Length > 0 && !line.StartsWith('#') && line.Contains('='))
+            .Select(line => line.Split('=', 2))
+            .GroupBy(kv => kv[0], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Last()[1].Trim().Trim('"', '\''), StringComparer.Ordinal);
+        var ids = (values.GetValueOrDefault("ID", "") + " " + values.GetValueOrDefault("ID_LIKE", ""))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Family? family =
+            ids.Any(id => id is "debian" or "ubuntu") ? Family.Debian
+            : ids.Any(id => id is "fedora" or "rhel" or "centos" or "rocky" or "almalinux") ? Family.Fedora
+            : null;
+        return (family, values.GetValueOrDefault("PRETTY_NAME", values.GetValueOrDefault("ID", "")));
+    }
+
+    public static bool IsEnforcing(string getenforceOutput) =>
+        getenforceOutput.Split('\n').Select(l => l.Trim()).Any(l => l.Equals("Enforcing", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Debian keeps one directory per installed major version under /etc/postgresql; 15 is bookworm's.</summary>
+    private static int DebianPostgresVersion()
+    {
+        const string root = "/etc/postgresql";
+        if (!Directory.Exists(root)) return 15;
+        return Directory.GetDirectories(root)
+            .Select(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0)
+            .DefaultIfEmpty(15)
+            .Max();
+    }
+}

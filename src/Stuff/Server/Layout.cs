@@ -1,0 +1,59 @@
+namespace Stuff.Server;
+
+/// <summary>
+/// Where everything goes on the server. Releases live under /opt/stuff/releases/*/bin, which
+/// SELinux labels bin_t, so systemd may run them, and /opt/stuff/bin is the live one (see
+/// <see cref="ReleaseStore"/>); static files live under /var/www, which is
+/// httpd_sys_content_t, so Apache may read them; state lives in /var/lib/stuff.
+/// </summary>
+public sealed record Layout(Family Family, int PostgresVersion)
+{
+    public const string ServiceUser = "stuff";
+    public const string DeployGroup = "webadmin";
+    public const string Database = "stuff";
+
+    public string AppRoot => Configuration.EnvFile.InstalledRoot;
+    public string Executable => "/opt/stuff/bin/stuff";
+    public string StaticRoot => "/var/www/stuff";
+    public string ConfigDirectory => Path.GetDirectoryName(EnvFile)!;
+    public string EnvFile => Configuration.EnvFile.InstalledPath;
+    public const string DefaultDataDirectory = "/var/lib/stuff";
+    public string DataDirectory => DefaultDataDirectory;
+    public string LogDirectory => "/var/log/stuff";
+    public string BackupDirectory => Configuration.StuffOptions.DefaultBackupDirectory;
+    public string RunDirectory => "/run/stuff";
+
+    /// <summary>The instance on a slot's port: its systemd unit, or its supervisor's pid and log files.</summary>
+    public static string Unit(int port) => $"stuff@{port}";
+    public string PidFile(int port) => $"/run/stuff/stuff-{port}.pid";
+    public string LogFile(int port) => $"/var/log/stuff/stuff-{port}.log";
+    public string UnitFile => "/etc/systemd/system/stuff@.service";
+
+    /// <summary>What the layout before releases ran: one unit or supervisor, on port 5080.</summary>
+    public string LegacyUnitFile => "/etc/systemd/system/stuff.service";
+    public string LegacyPidFile => "/run/stuff/stuff.pid";
+
+    public ReleaseStore Releases => new(AppRoot);
+
+    public string ApacheService => Family == Family.Debian ? "apache2" : "httpd";
+    public string ApacheCtl => Family == Family.Debian ? "apache2ctl" : "apachectl";
+    public string ApacheSiteFile => Family == Family.Debian ? "/etc/apache2/sites-available/stuff.conf" : "/etc/httpd/conf.d/stuff.conf";
+
+    /// <summary>The link a2ensite makes on Debian; null where every file in conf.d is read.</summary>
+    public string? ApacheSiteEnabledFile => Family == Family.Debian ? "/etc/apache2/sites-enabled/stuff.conf" : null;
+
+    /// <summary>The site's log directory as its file names it (Debian's envvars define APACHE_LOG_DIR), and the error log's real path.</summary>
+    public string ApacheLogs => Family == Family.Debian ? "${APACHE_LOG_DIR}" : "logs";
+    public string ApacheErrorLog => Family == Family.Debian ? "/var/log/apache2/stuff-error.log" : "/var/log/httpd/stuff-error.log";
+
+    public string CertificateFile => Family == Family.Debian ? "/etc/ssl/certs/stuff.crt" : "/etc/pki/tls/certs/stuff.crt";
+    public string KeyFile => Family == Family.Debian ? "/etc/ssl/private/stuff.key" : "/etc/pki/tls/private/stuff.key";
+
+    public string PgHbaFile => Family == Family.Debian
+        ? $"/etc/postgresql/{PostgresVersion}/main/pg_hba.conf"
+        : "/var/lib/pgsql/data/pg_hba.conf";
+
+    public IReadOnlyList<string> Packages => Family == Family.Debian
+        ? ["apache2", "postgresql", "openssl"]
+        : ["httpd", "mod_ssl", "postgresql-server", "openssl", "policycoreutils-python-utils"];
+}
