@@ -66,23 +66,8 @@ public static class EnvFile
         }
 
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < lines.Length; i++)
+        foreach (var (key, value) in KeyValueLines.Parse(lines, (line, why) => throw new UserFacingException($"{path} line {line}: {why}"), StringComparer.OrdinalIgnoreCase))
         {
-            var line = lines[i].Trim();
-            if (line.Length == 0 || line.StartsWith('#')) continue;
-            if (line.StartsWith("export ", StringComparison.Ordinal)) line = line["export ".Length..].TrimStart();
-
-            var eq = line.IndexOf('=');
-            var key = eq > 0 ? line[..eq].Trim() : "";
-            if (key.Length == 0 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or ':'))
-                throw new UserFacingException($"{path} line {i + 1}: expected KEY=VALUE (the key is letters, digits and '_').");
-
-            var value = line[(eq + 1)..].Trim();
-            if (value.Length >= 2 && (value[0] is '"' or '\'') && value[^1] == value[0])
-                value = value[1..^1];
-            else if (value.Length > 0 && (value[0] is '"' or '\''))
-                throw new UserFacingException($"{path} line {i + 1}: the value of {key} opens a quote that is not closed.");
-
             // Double underscores are the usual stand-in for ':' in environment variable names.
             values[key.Replace("__", ":", StringComparison.Ordinal)] = value;
         }

@@ -1,3 +1,4 @@
+using Stuff.Configuration;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -69,13 +70,7 @@ public sealed class ServiceCheck : DoctorCheck
 /// <summary>Reading systemctl and the supervisor's log by key, not by wording.</summary>
 public static class ServiceFacts
 {
-    public static Dictionary<string, string> ParseShow(string output) =>
-        output.Split('\n')
-            .Select(l => l.Trim())
-            .Where(l => !l.StartsWith('#') && l.Contains('='))
-            .Select(l => l.Split('=', 2))
-            .GroupBy(p => p[0])
-            .ToDictionary(g => g.Key, g => g.Last()[1]);
+    public static Dictionary<string, string> ParseShow(string output) => KeyValueLines.Parse(output.Split('\n'));
 
     public static int Restarts(IReadOnlyDictionary<string, string> state) =>
         int.TryParse(state.GetValueOrDefault("NRestarts"), out var n) ? n : 0;

@@ -28,12 +28,7 @@ public sealed record HostFacts(Family Family, string PrettyName, bool HasSystemd
 
     public static (Family? Family, string PrettyName) ParseOsRelease(string text)
     {
-        var values = text.Split('\n')
-            .Select(line => line.Trim())
-            .Where(line => line.Length > 0 && !line.StartsWith('#') && line.Contains('='))
-            .Select(line => line.Split('=', 2))
-            .GroupBy(kv => kv[0], StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Last()[1].Trim().Trim('"', '\''), StringComparer.Ordinal);
+        var values = Configuration.KeyValueLines.Parse(text.Split('\n'));
         var ids = (values.GetValueOrDefault("ID", "") + " " + values.GetValueOrDefault("ID_LIKE", ""))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Family? family =

@@ -19,10 +19,8 @@ public static class Ownership
 
     public static (string Owner, string Group) OwnerOf(string path)
     {
-        var info = new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%U:%G", path]) { RedirectStandardOutput = true };
-        using var process = System.Diagnostics.Process.Start(info)!;
-        var text = process.StandardOutput.ReadToEnd().Trim();
-        process.WaitForExit();
+        // Names, as chown takes them; .NET reads modes but not owners.
+        var text = new ProcessShell().RunAsync("stat", ["-c", "%U:%G", path], CancellationToken.None).GetAwaiter().GetResult().Output.Trim();
         var parts = text.Split(':');
         return parts.Length == 2 ? (parts[0], parts[1]) : ("?", "?");
     }

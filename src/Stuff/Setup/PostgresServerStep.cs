@@ -16,8 +16,7 @@ public sealed class PostgresServerStep : Step
     public override async Task<string?> CheckAsync(SetupContext context, CancellationToken cancellationToken)
     {
         if (context.Facts.Family == Family.Fedora && !File.Exists("/var/lib/pgsql/data/PG_VERSION")) return "the cluster is not initialised";
-        var ready = await context.Shell.TryRunAsync("runuser", ["-u", "postgres", "--", "psql", "-XtAc", "SELECT 1"], cancellationToken);
-        return ready is { Ok: true } ? null : "the server is not accepting connections";
+        return await AcceptsAsync(context, cancellationToken) ? null : "the server is not accepting connections";
     }
 
     public override async Task ApplyAsync(SetupContext context, CancellationToken cancellationToken)
@@ -38,13 +37,12 @@ public sealed class PostgresServerStep : Step
         await WaitAsync(context, cancellationToken);
     }
 
+    private static async Task<bool> AcceptsAsync(SetupContext context, CancellationToken cancellationToken) =>
+        await context.Shell.TryRunAsync("runuser", ["-u", "postgres", "--", "psql", "-XtAc", "SELECT 1"], cancellationToken) is { Ok: true };
+
     private static async Task WaitAsync(SetupContext context, CancellationToken cancellationToken)
     {
-        for (var i = 0; i < 30; i++)
-        {
-            if (await context.Shell.TryRunAsync("runuser", ["-u", "postgres", "--", "psql", "-XtAc", "SELECT 1"], cancellationToken) is { Ok: true }) return;
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-        }
-        throw new ServerException("PostgreSQL did not accept connections within 30 s; see its log under /var/log/postgresql or `journalctl -u postgresql`.");
+        if (!await Wait.UntilAsync(token => AcceptsAsync(context, token), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), cancellationToken))
+            throw new ServerException("PostgreSQL did not accept connections within 30 s; see its log under /var/log/postgresql or `journalctl -u postgresql`.");
     }
 }
