@@ -66,11 +66,7 @@ public static class StuffHost
         });
         builder.Host.UseSystemd();
 
-        // AllowedHosts guards every page, but not the probes: a balancer, Kubernetes or setup asks
-        // for /readyz by address (Host: 10.0.0.11:5080), never by the site's name. The
-        // framework's filter runs before everything; it is taken out and put back around them.
-        var framework = builder.Services.Where(s => s.ServiceType == typeof(IStartupFilter) && s.ImplementationType?.Name == "HostFilteringStartupFilter").ToList();
-        foreach (var filter in framework) builder.Services.Remove(filter);
+        builder.Services.AddSiteHostFiltering();
 
         builder.Services.AddOptions<StuffOptions>().BindConfiguration("").ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<StuffOptions>, StuffOptions.Validation>();
@@ -138,7 +134,7 @@ public static class StuffHost
         var app = builder.Build();
         var basePath = app.Services.GetRequiredService<IOptions<StuffOptions>>().Value.NormalizedBasePath;
 
-        app.UseWhen(context => !HealthEndpoints.IsProbe(context.Request.Path, basePath), site => site.UseHostFiltering());
+        app.UseWhen(context => !HealthEndpoints.IsProbe(context.Request.Path, basePath), site => site.UseSiteHostFiltering());
         app.UseForwardedHeaders();
         app.UseSecurityHeaders();
         if (basePath.Length > 0)

@@ -7,7 +7,7 @@ using Stuff.Data;
 
 namespace Stuff.Pages.Admin.Groups;
 
-public sealed class AddModel(AppDbContext db, AdminAccess access, ILookupNormalizer normalizer) : PageModel
+public sealed class AddModel(AppDbContext db, RoleManager<IdentityRole> roles, AdminAccess access, ILookupNormalizer normalizer) : PageModel
 {
     [BindProperty]
     public GroupForm Form { get; set; } = new();
@@ -24,15 +24,11 @@ public sealed class AddModel(AppDbContext db, AdminAccess access, ILookupNormali
         if (!ModelState.IsValid) return Page();
 
         var name = Form.Name!.Trim();
-        var group = new IdentityRole(name) { NormalizedName = normalizer.NormalizeName(name), ConcurrencyStamp = Guid.NewGuid().ToString() };
-        db.Roles.Add(group);
+        var group = new IdentityRole(name);
         await GroupForm.SetPermissionsAsync(db, group.Id, permissions, cancellationToken);
         db.Record(User, LogEntry.GroupType, group.Id, name, LogAction.Added, History.AddedMessage);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
+        // Identity names, stamps and saves the group, with its permissions and the history line.
+        if (!await GroupForm.SavedAsync(roles.CreateAsync(group)))
         {
             // Someone took the name between the check and the save; the unique index refused it.
             db.ChangeTracker.Clear();

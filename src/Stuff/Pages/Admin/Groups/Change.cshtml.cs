@@ -8,7 +8,7 @@ using Stuff.Data;
 namespace Stuff.Pages.Admin.Groups;
 
 /// <summary>Renames a group and sets its permissions; its members gain or lose them on their next request.</summary>
-public sealed class ChangeModel(AppDbContext db, AdminAccess access, ILookupNormalizer normalizer) : PageModel
+public sealed class ChangeModel(AppDbContext db, RoleManager<IdentityRole> roles, AdminAccess access, ILookupNormalizer normalizer) : PageModel
 {
     [BindProperty]
     public GroupForm Form { get; set; } = new();
@@ -49,17 +49,12 @@ public sealed class ChangeModel(AppDbContext db, AdminAccess access, ILookupNorm
         if (group.Name != name)
         {
             group.Name = name;
-            group.NormalizedName = normalizer.NormalizeName(name);
-            group.ConcurrencyStamp = Guid.NewGuid().ToString();
             changed.Add("name");
         }
         if (await GroupForm.SetPermissionsAsync(db, id, permissions, cancellationToken)) changed.Add("permissions");
         db.Record(User, LogEntry.GroupType, id, name, LogAction.Changed, History.ChangedMessage(changed));
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
+        // Identity normalises the name, stamps and saves the group, with its permissions and the history line.
+        if (!await GroupForm.SavedAsync(roles.UpdateAsync(group)))
         {
             db.ChangeTracker.Clear();
             ModelState.AddModelError($"{nameof(Form)}.{nameof(GroupForm.Name)}", GroupForm.TakenMessage(name));

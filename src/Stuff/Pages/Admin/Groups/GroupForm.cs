@@ -43,4 +43,17 @@ public sealed class GroupForm
             .Select(p => new IdentityRoleClaim<string> { RoleId = roleId, ClaimType = Accounts.Permissions.ClaimType, ClaimValue = p }));
         return true;
     }
+
+    /// <summary>False when the name is taken: by Identity's own check, or by the unique index when someone took it between the check and the save.</summary>
+    public static async Task<bool> SavedAsync(Task<IdentityResult> save)
+    {
+        try
+        {
+            return (await save).Succeeded;
+        }
+        catch (DbUpdateException)
+        {
+            return false;
+        }
+    }
 }

@@ -9,7 +9,7 @@ using Stuff.Data;
 namespace Stuff.Pages.Admin.Users;
 
 /// <summary>Changes a user's details, flags, groups and direct permissions in one save, with the guard rails.</summary>
-public sealed class ChangeModel(AppDbContext db, AdminAccess access, ILookupNormalizer normalizer) : PageModel
+public sealed class ChangeModel(AppDbContext db, UserManager<AppUser> users, AdminAccess access) : PageModel
 {
     public const string ConflictMessage = "This user was changed by someone else since you opened the form, so nothing was saved. Your changes are still in the form: save again to apply them over theirs, or cancel to keep theirs.";
 
@@ -93,7 +93,7 @@ public sealed class ChangeModel(AppDbContext db, AdminAccess access, ILookupNorm
         var currentPermissions = await db.UserClaims.Where(c => c.UserId == id && c.ClaimType == Accounts.Permissions.ClaimType).ToListAsync(cancellationToken);
         var changed = new List<string>();
         var email = string.IsNullOrWhiteSpace(Form.Email) ? null : Form.Email.Trim();
-        if (Set(user.Email, email, v => { user.Email = v; user.NormalizedEmail = normalizer.NormalizeEmail(v); })) changed.Add("email");
+        if (Set(user.Email, email, v => user.Email = v)) changed.Add("email");
         if (Set(user.FirstName, Blank(Form.FirstName), v => user.FirstName = v)) changed.Add("first name");
         if (Set(user.LastName, Blank(Form.LastName), v => user.LastName = v)) changed.Add("last name");
         if (Set(user.IsActive, Form.IsActive, v => user.IsActive = v)) changed.Add("active");
@@ -114,16 +114,13 @@ public sealed class ChangeModel(AppDbContext db, AdminAccess access, ILookupNorm
             changed.Add("user permissions");
         }
 
-        // A deactivated account's sessions end at their next check instead of lasting out the cookie.
-        if (!user.IsActive) user.SecurityStamp = Guid.NewGuid().ToString();
-        db.Entry(user).Property(u => u.ConcurrencyStamp).OriginalValue = Form.Stamp;
-        user.ConcurrencyStamp = Guid.NewGuid().ToString();
         db.Record(User, LogEntry.UserType, user.Id, user.UserName ?? user.Id, LogAction.Changed, History.ChangedMessage(changed));
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
+        // The stamp the form was read with: Identity's update refuses the save when someone changed the user since.
+        db.Entry(user).Property(u => u.ConcurrencyStamp).OriginalValue = Form.Stamp;
+        // One save for the user, their groups, permissions and the history line; a deactivated
+        // account also gets a new security stamp, so its sessions end at their next check.
+        var saved = user.IsActive ? await users.UpdateAsync(user) : await users.UpdateSecurityStampAsync(user);
+        if (!saved.Succeeded)
         {
             db.ChangeTracker.Clear();
             var current = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
@@ -131,7 +128,9 @@ public sealed class ChangeModel(AppDbContext db, AdminAccess access, ILookupNorm
             await FillAsync(current, cancellationToken, keepForm: true);
             Form.Stamp = current.ConcurrencyStamp;
             ModelState.Remove($"{nameof(Form)}.{nameof(Input.Stamp)}");
-            ModelState.AddModelError(string.Empty, ConflictMessage);
+            ModelState.AddModelError(string.Empty, saved.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure))
+                ? ConflictMessage
+                : string.Join(" ", saved.Errors.Select(e => e.Description)));
             return Page();
         }
 

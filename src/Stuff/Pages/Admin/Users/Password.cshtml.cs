@@ -61,10 +61,13 @@ public sealed class PasswordModel(AppDbContext db, UserManager<AppUser> users, S
 
         // Hash and log in one save; a new security stamp ends the user's other sessions.
         user.PasswordHash = users.PasswordHasher.HashPassword(user, Form.Password!);
-        user.SecurityStamp = Guid.NewGuid().ToString();
-        user.ConcurrencyStamp = Guid.NewGuid().ToString();
         db.Record(User, LogEntry.UserType, user.Id, user.UserName ?? user.Id, LogAction.Changed, "Changed password.");
-        await db.SaveChangesAsync(cancellationToken);
+        var saved = await users.UpdateSecurityStampAsync(user);
+        if (!saved.Succeeded)
+        {
+            ModelState.AddModelError(string.Empty, string.Join(" ", saved.Errors.Select(e => e.Description)));
+            return Page();
+        }
         if (user.Id == Grant.UserId) await signIn.RefreshSignInAsync(user);
 
         TempData["Message"] = $"Changed the password of “{user.UserName}”.";
