@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
-using System.Data.Common;
 using Microsoft.Extensions.Options;
 using Stuff.Configuration;
 using Stuff.Hosting;

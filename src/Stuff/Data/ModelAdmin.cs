@@ -335,7 +335,7 @@ public sealed class ModelAdmin<T>(string name, string plural) : ModelAdmin(name,
         var fields = Fields(db);
         var query = db.Set<T>().AsNoTracking();
         if (request.Search is { } search && fields.Search.Count > 0)
-            query = query.Where(Matches(fields.Search, Paging.Contains(search)));
+            query = query.Where(Matches(fields.Search, LikePattern.Contains(search)));
         foreach (var (field, value) in request.Equal) query = query.Where(Where(field, ExpressionType.Equal, value));
         foreach (var (field, (from, to)) in request.Ranges)
         {
@@ -377,7 +377,7 @@ public sealed class ModelAdmin<T>(string name, string plural) : ModelAdmin(name,
     {
         var functions = Expression.Property(null, typeof(EF), nameof(EF.Functions));
         var value = Parameter(pattern, typeof(string));
-        var escape = Expression.Constant(Paging.LikeEscape);
+        var escape = Expression.Constant(LikePattern.Escape);
         var any = fields
             .Select(f => (Expression)Expression.Call(Like, functions, Expression.Call(Expression.Property(Row, f.Property), ToLower), value, escape))
             .Aggregate(Expression.OrElse);

@@ -1,5 +1,4 @@
 using Stuff.Backups;
-using Stuff.Server;
 
 namespace Stuff.Doctor;
 

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Stuff.Configuration;
 using Stuff.Data;

@@ -11,8 +11,6 @@ using Stuff.Accounts;
 using Stuff.Configuration;
 using Stuff.Data;
 
-using Stuff.Server;
-
 namespace Stuff.Doctor;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Npgsql;
 using Stuff.Configuration;
 using Stuff.Server;
 

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Stuff.Server;
@@ -58,6 +57,5 @@ public sealed class FrontDoorCheck : DoctorCheck
         return Fail(status == 500 ? "the app failed on the list page (an error page with a request id; the app's log has the exception)" : "the proxy could not get an answer from the app",
             $"read the app's log for the request (and {log})");
     }
-
 
 }

@@ -1,8 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Stuff.Configuration;
 using Stuff.Data;
-using Stuff.Server;
 
 namespace Stuff.Doctor;
 

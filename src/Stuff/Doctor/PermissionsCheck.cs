@@ -1,5 +1,3 @@
-using Stuff.Server;
-
 namespace Stuff.Doctor;
 
 /// <summary>Nothing the app runs or Apache serves may be changed by other users.</summary>

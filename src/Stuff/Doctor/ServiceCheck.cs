@@ -1,7 +1,6 @@
-using Stuff.Configuration;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
+using Stuff.Configuration;
 using Stuff.Server;
 
 namespace Stuff.Doctor;

@@ -1,4 +1,3 @@
-using Stuff.Configuration;
 using Stuff.Server;
 
 namespace Stuff.Doctor;

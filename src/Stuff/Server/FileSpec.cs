@@ -1,5 +1,5 @@
-using Stuff.Configuration;
 using System.Text;
+using Stuff.Configuration;
 
 namespace Stuff.Server;
 

@@ -1,7 +1,5 @@
 using Stuff.Server;
 
-using System.Net;
-
 namespace Stuff.Setup;
 
 /// <summary>The site in Apache: file written, config tested before anything is reloaded, site enabled, Apache reloaded.</summary>

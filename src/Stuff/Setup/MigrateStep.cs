@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Npgsql;
 using Stuff.Configuration;
 

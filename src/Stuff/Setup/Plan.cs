@@ -1,5 +1,3 @@
-using Stuff.Server;
-
 namespace Stuff.Setup;
 
 /// <summary>The steps of `stuff setup`, in order. The same objects serve the run, the dry run and the tests.</summary>

@@ -1,6 +1,4 @@
-using System.Security.Cryptography;
 using Npgsql;
-using Stuff.Configuration;
 
 using Stuff.Server;
 

@@ -1,5 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
-
 using Stuff.Server;
 
 namespace Stuff.Setup;

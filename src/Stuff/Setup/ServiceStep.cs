@@ -1,5 +1,3 @@
-using System.Net;
-
 using Stuff.Server;
 
 namespace Stuff.Setup;

@@ -1,5 +1,3 @@
-using Stuff.Server;
-
 namespace Stuff.Setup;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using Stuff.Backups;
 using Stuff.Configuration;
 using Stuff.Server;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Stuff.Setup;
 using Stuff.Server;
+using Stuff.Setup;
 using Stuff.Tests.Infrastructure;
 using static Stuff.Tests.Deploy.Machine;
 

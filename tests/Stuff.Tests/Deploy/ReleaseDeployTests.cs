@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Stuff.Setup;
 using Stuff.Server;
+using Stuff.Setup;
 using static Stuff.Tests.Deploy.Machine;
 
 namespace Stuff.Tests.Deploy;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Stuff.Backups;
-using Stuff.Server;
 using Stuff.Doctor;
+using Stuff.Server;
 using Stuff.Setup;
 
 namespace Stuff.Tests.Doctor;

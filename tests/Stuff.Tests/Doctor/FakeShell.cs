@@ -1,5 +1,5 @@
-using Stuff.Setup;
 using Stuff.Server;
+using Stuff.Setup;
 
 namespace Stuff.Tests.Doctor;
 

@@ -1,6 +1,6 @@
 using Stuff.Configuration;
-using Stuff.Setup;
 using Stuff.Server;
+using Stuff.Setup;
 
 namespace Stuff.Tests.Setup;
 

@@ -2,9 +2,6 @@ using Microsoft.AspNetCore.WebUtilities;
 
 namespace Stuff.Pages.Admin;
 
-/// <summary>One step of the breadcrumb trail above an admin page; the last has no link.</summary>
-public sealed record Crumb(string Label, string? Href = null);
-
 public static class Links
 {
     /// <summary>The current address's query string with some parameters replaced (or removed, for null).</summary>

@@ -23,5 +23,5 @@ public sealed class PagingTests
     [InlineData("50%_off\\", "%50\\%\\_off\\\\%")]
     [InlineData("MiXeD", "%mixed%")]
     public void Search_patterns_match_anywhere_and_take_wildcards_literally(string text, string pattern) =>
-        Assert.Equal(pattern, Paging.Contains(text));
+        Assert.Equal(pattern, LikePattern.Contains(text));
 }

@@ -27,11 +27,11 @@ public sealed class IndexModel(AppDbContext db, AdminAccess access) : PageModel
         Search = q?.Trim();
         if (!string.IsNullOrEmpty(Search))
         {
-            var pattern = Paging.Contains(Search);
-            query = query.Where(u => EF.Functions.Like(u.UserName!.ToLower(), pattern, Paging.LikeEscape)
-                || EF.Functions.Like(u.Email!.ToLower(), pattern, Paging.LikeEscape)
-                || EF.Functions.Like(u.FirstName!.ToLower(), pattern, Paging.LikeEscape)
-                || EF.Functions.Like(u.LastName!.ToLower(), pattern, Paging.LikeEscape));
+            var pattern = LikePattern.Contains(Search);
+            query = query.Where(u => EF.Functions.Like(u.UserName!.ToLower(), pattern, LikePattern.Escape)
+                || EF.Functions.Like(u.Email!.ToLower(), pattern, LikePattern.Escape)
+                || EF.Functions.Like(u.FirstName!.ToLower(), pattern, LikePattern.Escape)
+                || EF.Functions.Like(u.LastName!.ToLower(), pattern, LikePattern.Escape));
         }
         foreach (var (key, _) in Filters)
         {

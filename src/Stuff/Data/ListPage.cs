@@ -52,10 +52,4 @@ public static class Paging
         var items = await query.Skip(skip).Take(ListPage<T>.Size).ToListAsync(cancellationToken);
         return new ListPage<T> { Items = items, Number = page, Total = total, Noun = noun };
     }
-
-    /// <summary>A LIKE pattern that finds <paramref name="text"/> anywhere, with its own % and _ taken literally.</summary>
-    public static string Contains(string text) =>
-        "%" + text.ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-
-    public const string LikeEscape = "\\";
 }
