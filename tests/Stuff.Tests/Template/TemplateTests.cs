@@ -35,8 +35,10 @@ public sealed partial class TemplateTests : IDisposable
         Assert.Contains("directory /opt/inventory ", plan.Output);
         Assert.Contains("file /etc/inventory/inventory.env (root:inventory 0640)", plan.Output);
         Assert.Matches(@"/etc/(apache2/sites-available|httpd/conf\.d)/inventory\.conf", plan.Output);
+        // The server files come from the site's own deploy/server/ templates, renamed with it.
+        Assert.Contains("| # Inventory, written by `inventory setup` from deploy/server/apache-site.conf.", plan.Output);
         Assert.DoesNotMatch(Stuff(), plan.Output + plan.Error);
-        Assert.Contains("public static string Unit(int port) => $\"inventory@{port}\";", File.ReadAllText(Path.Combine(site, "src", "Inventory", "Setup", "SetupSettings.cs")));
+        Assert.Contains("public static string Unit(int port) => $\"inventory@{port}\";", File.ReadAllText(Path.Combine(site, "src", "Inventory", "Server", "Layout.cs")));
     }
 
     [Fact]
