@@ -33,7 +33,7 @@ public static class DoctorCommand
                 ?? (CliEnvironment.Of(parse).Get(EnvFile.PathVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null)
                 ?? new Layout(facts.Family, facts.PostgresVersion).EnvFile;
             var context = new DoctorContext(shell, facts, Path.GetFullPath(path), Environment.IsPrivilegedProcess);
-            var host = $"{facts.PrettyName} ({facts.Family} family{(facts.HasSystemd ? "" : ", no systemd")}{(facts.SelinuxEnforcing ? ", SELinux enforcing" : "")})";
+            var host = facts.Description;
 
             var findings = await Examination.RunAsync(context, cancellationToken);
             if (parse.GetValue(json))

@@ -66,7 +66,7 @@ public static class SetupCommand
             var context = new SetupContext(shell, facts, settings);
             var steps = Plan.Steps();
 
-            await output.WriteLineAsync($"stuff setup on {facts.PrettyName} ({facts.Family} family{(facts.HasSystemd ? "" : ", no systemd")}{(facts.SelinuxEnforcing ? ", SELinux enforcing" : "")})");
+            await output.WriteLineAsync($"stuff setup on {facts.Description}");
             if (parse.GetValue(dryRun))
             {
                 await output.WriteLineAsync("Dry run: nothing is changed. The plan:");

@@ -5,6 +5,9 @@ namespace Stuff.Server;
 /// <summary>What setup needs to know about the machine before it plans anything.</summary>
 public sealed record HostFacts(Family Family, string PrettyName, bool HasSystemd, bool SelinuxEnforcing, int PostgresVersion)
 {
+    /// <summary>The system as setup and the doctor name it: "Debian GNU/Linux 12 (bookworm) (Debian family, no systemd)".</summary>
+    public string Description => $"{PrettyName} ({Family} family{(HasSystemd ? "" : ", no systemd")}{(SelinuxEnforcing ? ", SELinux enforcing" : "")})";
+
     /// <summary>Reads /etc/os-release, systemd and SELinux state; an unsupported system stops here, before any change.</summary>
     public static async Task<HostFacts> DetectAsync(IShell shell, CancellationToken cancellationToken)
     {
