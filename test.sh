@@ -14,9 +14,12 @@
 # in Release, stops the cluster, says where the browser tests' screenshots are, and ends with one line:
 # "N passed, N failed, N skipped".
 #
-# As root it also publishes the release and lets the deploy tests run `stuff setup` on this
-# machine for real (Apache, the system PostgreSQL, /opt/stuff ...), with Apache held to
-# loopback addresses. Not as root, or with STUFF_TEST_DEPLOY=0, those tests are skipped.
+# As root it also publishes the release for the deploy tests. tests/Stuff.Deploy runs `stuff
+# setup` on disposable Debian servers with systemd as PID 1 (systemd-nspawn), booted from a base
+# that scripts/base-machine.sh builds once and caches in /var/cache/stuff-test-machines. The
+# deploy tests still in tests/Stuff.Tests run `stuff setup` on this machine for real (Apache, the
+# system PostgreSQL, /opt/stuff ...), with Apache held to loopback addresses. Not as root, or
+# with STUFF_TEST_DEPLOY=0, the deploy tests are skipped.
 set -Eeuo pipefail
 
 readonly ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,6 +39,17 @@ prepare_deploy() {
     apt_install apache2
   fi
   sed -i -E 's/^(\s*)Listen (80|443)$/\1Listen 127.0.0.1:\2/' /etc/apache2/ports.conf
+  local tool
+  for tool in systemd-nspawn:systemd-container mmdebstrap:mmdebstrap; do
+    command -v "${tool%%:*}" >/dev/null || { log "Installing ${tool#*:}"; apt_install "${tool#*:}"; }
+  done
+  # Machines a killed earlier run left behind.
+  if [[ -d /var/tmp/stuff-test-machines ]]; then
+    find /var/tmp/stuff-test-machines -mindepth 2 -maxdepth 2 -name root -exec umount -l {} \; 2>/dev/null || true
+    rm -rf /var/tmp/stuff-test-machines
+  fi
+  STUFF_TEST_MACHINE_BASE="$(scripts/base-machine.sh)"
+  export STUFF_TEST_MACHINE_BASE
   log "Publishing the release for the deploy tests"
   dotnet publish src/Stuff -c "$CONFIGURATION" -r linux-x64 -o "$OUT/release" -nologo -v quiet -clp:ErrorsOnly >&2
   export STUFF_TEST_RELEASE="$OUT/release"
@@ -99,7 +113,7 @@ main() {
   log "Building ($CONFIGURATION)"
   dotnet build Stuff.slnx -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly >&2
 
-  local projects=(tests/Stuff.Tests/Stuff.Tests.csproj tests/Stuff.Browser/Stuff.Browser.csproj)
+  local projects=(tests/Stuff.Tests/Stuff.Tests.csproj tests/Stuff.Browser/Stuff.Browser.csproj tests/Stuff.Deploy/Stuff.Deploy.csproj)
   local filter=() format_failures=0
   if ((fast)); then
     projects=(tests/Stuff.Tests/Stuff.Tests.csproj)

@@ -33,15 +33,6 @@ public static partial class Forms
         return await client.PostAsync(url, new FormUrlEncodedContent([.. fields, new("__RequestVerificationToken", token)]));
     }
 
-    public static async Task<HttpClient> LoginAsync(this SiteFactory site, string userName = "alice", string password = SiteFactory.Password, HttpClient? client = null)
-    {
-        client ??= site.Client();
-        var response = await PostAsync(client, "account/login", [new("Form.Username", userName), new("Form.Password", password)]);
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        return client;
-    }
-
-    /// <summary>Asserts a redirect; on failure the message carries the page, which usually says why.</summary>
     /// <summary>The fields of the change-password form (/account/password); the new password typed twice unless <paramref name="again"/> says otherwise.</summary>
     public static KeyValuePair<string, string>[] PasswordFields(string current, string next, string? again = null) =>
         [new("Form.CurrentPassword", current), new("Form.NewPassword", next), new("Form.ConfirmPassword", again ?? next)];
@@ -57,6 +48,7 @@ public static partial class Forms
         client.GetAsync("/");
 #endif
 
+    /// <summary>Asserts a redirect; on failure the message carries the page, which usually says why.</summary>
     public static async Task<string> AssertRedirectAsync(HttpResponseMessage response)
     {
         if (response.StatusCode != HttpStatusCode.Redirect)

@@ -18,11 +18,6 @@ public static class Repository
     }
 }
 
-public sealed record CliResult(int ExitCode, string Output, string Error)
-{
-    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";
-}
-
 /// <summary>
 /// Runs `stuff` commands with an environment of their own: <see cref="RunAsync"/> inside the
 /// test's process (System.CommandLine invoked directly, output captured), the others as the

@@ -1,0 +1,181 @@
+using System.Net;
+using Stuff.Deploy.Machines;
+
+namespace Stuff.Deploy;
+
+/// <summary>
+/// What a real server runs: `stuff setup` on a fresh Debian machine with systemd as PID 1, the
+/// app as a hardened Type=notify unit, restarted by systemd, back after a reboot, its log in
+/// journald, its backups on a timer. One machine for the class; each test leaves the site serving.
+/// </summary>
+[Collection(MachineCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.Deploy)]
+public sealed class SystemdServerTests(SetUpServer server) : IClassFixture<SetUpServer>
+{
+    private const string AdminPassword = "systemd test passphrase";
+    private ServerMachine Machine => server.Machine;
+
+    [MachineFact]
+    public async Task Setup_runs_the_app_as_a_hardened_notify_unit_and_a_second_run_changes_nothing()
+    {
+        Assert.True(server.FirstSetup.ExitCode == 0, server.FirstSetup.ToString());
+        Assert.Contains("Site answers over HTTPS ... ok", server.FirstSetup.Output);
+        Assert.DoesNotContain("supervise", server.FirstSetup.Output);
+
+        var unit = await LiveUnitAsync();
+        var show = await ShowAsync(unit, "Type", "ActiveState", "SubState", "User", "NoNewPrivileges", "ProtectSystem", "ProtectHome", "PrivateTmp", "PrivateDevices", "MainPID");
+        Assert.Equal("notify", show["Type"]);
+        Assert.Equal("active", show["ActiveState"]);
+        Assert.Equal("running", show["SubState"]);
+        Assert.Equal("stuff", show["User"]);
+        Assert.Equal("yes", show["NoNewPrivileges"]);
+        Assert.Equal("strict", show["ProtectSystem"]);
+        Assert.Equal("yes", show["ProtectHome"]);
+        Assert.Equal("yes", show["PrivateTmp"]);
+        Assert.Equal("yes", show["PrivateDevices"]);
+        // In effect, not only written down: the kernel holds the running app to it.
+        var status = await Machine.MustAsync("cat", $"/proc/{show["MainPID"]}/status");
+        Assert.Contains("NoNewPrivs:\t1", status);
+        var mounts = await Machine.MustAsync("nsenter", "-t", show["MainPID"], "-m", "findmnt", "-n", "-o", "OPTIONS", "-T", "/etc");
+        Assert.StartsWith("ro", mounts.Trim());
+
+        using var client = Machine.Client();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(SetUpServer.Site)).StatusCode);
+
+        var doctor = await Machine.RunAsync("/opt/stuff/bin/stuff", "doctor");
+        Assert.True(doctor.ExitCode == 0, doctor.ToString());
+        Assert.Contains($"{unit}.service is active (running)", doctor.Output);
+
+        var second = await Machine.RunAsync("/opt/stuff/bin/stuff", "setup", "--domain", SetUpServer.Domain, "--tls", "self-signed");
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("Nothing to change", second.Output);
+        Assert.DoesNotContain("changed", second.Output);
+    }
+
+    [MachineFact]
+    public async Task A_killed_app_is_restarted_by_systemd_and_the_doctor_names_the_restart()
+    {
+        var unit = await LiveUnitAsync();
+        var before = await ShowAsync(unit, "MainPID", "NRestarts");
+        await Machine.MustAsync("kill", "-KILL", before["MainPID"]);
+
+        using var client = Machine.Client();
+        await UntilAsync(async () => (await ShowAsync(unit, "MainPID"))["MainPID"] is var pid && pid != before["MainPID"] && pid != "0"
+            && await AnswersAsync(client), TimeSpan.FromSeconds(5), "the site answering again from a new process after kill -9");
+
+        var after = await ShowAsync(unit, "NRestarts");
+        Assert.Equal(int.Parse(before["NRestarts"]) + 1, int.Parse(after["NRestarts"]));
+        var doctor = await Machine.RunAsync("/opt/stuff/bin/stuff", "doctor");
+        Assert.Contains($"{int.Parse(after["NRestarts"])} restart(s)", doctor.Output);
+    }
+
+    [MachineFact]
+    public async Task After_a_reboot_the_site_is_back_over_https_with_its_data()
+    {
+        var created = await Machine.RunAsync("env", $"STUFF_SUPERUSER_PASSWORD={AdminPassword}", "/opt/stuff/bin/stuff", "createsuperuser", "--username", "rebooter", "--no-input");
+        Assert.True(created.ExitCode == 0, created.ToString());
+
+        await Machine.RebootAsync();
+
+        using var client = Machine.Client();
+        await UntilAsync(() => AnswersAsync(client), TimeSpan.FromSeconds(60), "the site after the reboot");
+        await Forms.AssertRedirectAsync(await Forms.PostAsync(client, SetUpServer.Site + "account/login",
+            [new("Form.Username", "rebooter"), new("Form.Password", AdminPassword)]));
+        Assert.Equal("active", (await ShowAsync(await LiveUnitAsync(), "ActiveState"))["ActiveState"]);
+    }
+
+    [MachineFact]
+    public async Task The_backup_timer_is_listed_and_its_service_writes_a_backup()
+    {
+        var timers = await Machine.MustAsync("systemctl", "list-timers", "--all", "--no-pager", "--plain");
+        Assert.Contains("stuff-backup.timer", timers);
+
+        var before = Backups();
+        await Machine.MustAsync("systemctl", "start", "stuff-backup.service");
+        var after = Backups();
+        Assert.NotEmpty(after.Except(before));
+        Assert.Equal("0", (await ShowAsync("stuff-backup.service", "ExecMainStatus"))["ExecMainStatus"]);
+    }
+
+    [MachineFact]
+    public async Task The_log_is_in_journald_and_a_stop_with_requests_in_flight_fails_none()
+    {
+        var unit = await LiveUnitAsync();
+        var port = unit["stuff@".Length..];
+        var journal = await Machine.MustAsync("journalctl", "-u", unit, "--no-pager", "-o", "cat");
+        Assert.Contains("Now listening on: http://127.0.0.1:" + port, journal);
+
+        // Clients on the machine's own loopback (the host's curl in the machine's network), straight
+        // at the app, each on a kept-alive connection as Apache's proxy keeps them: a request is
+        // answered, or refused once the app no longer listens (asked after the stop, not in
+        // flight: curl's exit 7); anything else is a request the stop broke.
+        var answers = Path.Combine(Path.GetTempPath(), $"stuff-stop-{Guid.NewGuid():N}.txt");
+        var urls = string.Join(' ', Enumerable.Repeat($"-o /dev/null http://127.0.0.1:{port}/stuff/", 50));
+        try
+        {
+            var load = Machine.InNetworkAsync($$"""
+                for w in 1 2 3 4 5 6 7 8; do
+                  ( while ! grep -q ' 7$' <(curl -s -w '%{http_code} %{exitcode}\n' {{urls}} | tee -a {{answers}}); do :; done ) &
+                done
+                wait
+                """);
+            await UntilAsync(() => Task.FromResult(File.Exists(answers) && File.ReadLines(answers).Count(l => l == "200 0") >= 200),
+                TimeSpan.FromSeconds(60), "200 answers before the stop");
+            await Machine.MustAsync("systemctl", "stop", unit);
+            await load;
+            var lines = await File.ReadAllLinesAsync(answers);
+            var broken = lines.Where(l => l is not ("200 0" or "000 7")).ToList();
+            Assert.True(broken.Count == 0, $"{broken.Count} of {lines.Length} requests failed around the stop: {string.Join(", ", broken.Take(10))}");
+
+            var doctor = await Machine.RunAsync("/opt/stuff/bin/stuff", "doctor");
+            Assert.NotEqual(0, doctor.ExitCode);
+            // The service check quotes the app's own log from journald.
+            Assert.Contains("Application is shutting down", doctor.Output);
+        }
+        finally
+        {
+            File.Delete(answers);
+            await Machine.MustAsync("systemctl", "start", unit);
+        }
+        using var client = Machine.Client();
+        await UntilAsync(() => AnswersAsync(client), TimeSpan.FromSeconds(30), "the site after the start");
+    }
+
+    private IEnumerable<string> Backups() =>
+        Directory.Exists(Machine.At("/var/backups/stuff")) ? Directory.GetFiles(Machine.At("/var/backups/stuff")).Select(f => Path.GetFileName(f)) : [];
+
+    private async Task<string> LiveUnitAsync()
+    {
+        var units = await Machine.MustAsync("systemctl", "list-units", "stuff@*", "--state=active", "--plain", "--no-legend");
+        var unit = units.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]).Single(u => u.StartsWith("stuff@", StringComparison.Ordinal));
+        return unit[..^".service".Length];
+    }
+
+    private async Task<Dictionary<string, string>> ShowAsync(string unit, params string[] properties)
+    {
+        var output = await Machine.MustAsync(["systemctl", "show", unit, .. properties.SelectMany(p => new[] { "-p", p })]);
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+    }
+
+    private static async Task<bool> AnswersAsync(HttpClient client)
+    {
+        try
+        {
+            return (await client.GetAsync(SetUpServer.Site)).StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan within, string what)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Waited {within.TotalSeconds:0} s for {what}.");
+            await Task.Delay(100);
+        }
+    }
+}
