@@ -130,7 +130,7 @@ public static class SetupCommand
             ? $"Nothing to change: everything was already in place ({total.Elapsed.TotalSeconds:0.0} s)."
             : $"Done in {total.Elapsed.TotalSeconds:0.0} s; changed: {string.Join(", ", changed)}.");
         await output.WriteLineAsync($"The site: https://{context.Settings.Domain}{context.Settings.BasePath}/ (release {ReleaseStore.NameOf(context.Releases.LiveRelease)})");
-        await output.WriteLineAsync($"Next: create the first user with  sudo -u {Layout.ServiceUser} STUFF_ENV_FILE={context.Layout.EnvFile} {context.Layout.Executable} createsuperuser");
+        if (await FirstUser.NeededAsync(context, cancellationToken)) await output.WriteLineAsync(FirstUser.Hint);
         return 0;
     }
 }

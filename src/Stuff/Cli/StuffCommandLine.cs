@@ -65,6 +65,7 @@ public static class StuffCommandLine
             await configuration.Error.WriteLineAsync(mistake);
             return CommandLineErrors.ExitCode;
         }
+        if (AsServiceUser.Applies(parse, environment ?? CliEnvironment.Process)) return await AsServiceUser.RunAsync(args);
         return await parse.InvokeAsync(configuration);
     }
 
@@ -87,12 +88,38 @@ public static class StuffCommandLine
             catch (Exception e) when (e is not HostAbortedException)
             {
                 var error = parse.InvocationConfiguration.Error;
-                await error.WriteLineAsync("stuff: error: " + UserFacingException.Describe(e));
+                await error.WriteLineAsync("stuff: error: " + UserFacingException.Describe(e) + (e is UserFacingException ? "" : WhichDatabase(parse, e)));
                 if (parse.GetValue(Verbose)) await error.WriteLineAsync(e.ToString());
                 else if (e is not UserFacingException) await error.WriteLineAsync("(run again with --verbose for details)");
                 return e is UserFacingException ? 1 : 2;
             }
         };
+
+    /// <summary>
+    /// For a database that could not be reached or refused the connection: which database was
+    /// tried (its URL without the password) and, on a server, whether the installed settings
+    /// were passed over; empty for any other error.
+    /// </summary>
+    private static string WhichDatabase(ParseResult parse, Exception e)
+    {
+        if (Data.DatabaseProblem.From(e) is null) return "";
+        try
+        {
+            using var app = CliHost.Build(parse);
+            var tried = $" (database: {app.Services.GetRequiredService<DatabaseUrl>()}";
+            var used = EnvFile.UsedPath(app.Configuration);
+            if (File.Exists(EnvFile.InstalledPath) && used != EnvFile.InstalledPath)
+                tried += used is null
+                    ? $"; the installed settings in {EnvFile.InstalledPath} were not read: set {EnvFile.PathVariable}={EnvFile.InstalledPath}, or run /opt/stuff/bin/stuff"
+                    : $", from {used}; the installed settings in {EnvFile.InstalledPath} were not read";
+            return tried + ")";
+        }
+        catch (Exception)
+        {
+            // The settings themselves are broken: the error above is what there is to say.
+            return "";
+        }
+    }
 
     /// <summary>
     /// Refuses a number outside <paramref name="min"/>..<paramref name="max"/> as a parse error;

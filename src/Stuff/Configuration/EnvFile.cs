@@ -24,11 +24,16 @@ public static class EnvFile
     /// </summary>
     public static IConfigurationBuilder AddStuffEnvFile(this ConfigurationManager configuration)
     {
-        var path = configuration[PathVariable];
-        if (string.IsNullOrWhiteSpace(path)) path = InstalledDefault(AppContext.BaseDirectory);
+        var path = UsedPath(configuration);
         if (path is null) return configuration;
         return configuration.AddInMemoryCollection(Read(path));
     }
+
+    /// <summary>The env file this configuration reads (named by STUFF_ENV_FILE, else the installed one), or null.</summary>
+    public static string? UsedPath(IConfiguration configuration) =>
+        configuration[PathVariable] is { Length: > 0 } named && !string.IsNullOrWhiteSpace(named)
+            ? Path.GetFullPath(named)
+            : InstalledDefault(AppContext.BaseDirectory);
 
     /// <summary>The installed settings for an executable under /opt/stuff on a server setup made; null anywhere else.</summary>
     public static string? InstalledDefault(string baseDirectory) =>

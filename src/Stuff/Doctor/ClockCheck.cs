@@ -20,12 +20,18 @@ public sealed class ClockCheck : DoctorCheck
         var now = DateTime.UtcNow;
         var database = await DatabaseNowAsync(context, cancellationToken);
         bool? synchronised = null;
+        var canSync = false;
         if (context.Facts.HasSystemd)
         {
-            var show = await context.Shell.TryRunAsync("timedatectl", ["show", "-p", "NTPSynchronized", "--value"], cancellationToken);
-            if (show is { Ok: true }) synchronised = show.Output.Trim() == "yes";
+            var show = await context.Shell.TryRunAsync("timedatectl", ["show", "-p", "NTPSynchronized", "-p", "CanNTP"], cancellationToken);
+            if (show is { Ok: true })
+            {
+                var values = show.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1].Trim());
+                synchronised = values.GetValueOrDefault("NTPSynchronized") == "yes";
+                canSync = values.GetValueOrDefault("CanNTP") == "yes";
+            }
         }
-        var fix = context.Facts.HasSystemd ? "sudo timedatectl set-ntp true   (and check: timedatectl status)" : "set the time from a time server (chrony or systemd-timesyncd), or the host's clock in the hypervisor";
+        var fix = ClockFacts.Fix(context.Facts.HasSystemd, canSync, context.Facts.Family);
         var verdict = ClockFacts.Judge(now, ClockFacts.NewestMigration(), database, synchronised);
         return verdict switch
         {
@@ -56,6 +62,19 @@ public static class ClockFacts
             .Select(m => DateTime.TryParseExact(m.Id[..Math.Min(14, m.Id.Length)], "yyyyMMddHHmmss", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at) ? at : DateTime.MinValue)
             .DefaultIfEmpty(DateTime.MinValue)
             .Max();
+
+    /// <summary>
+    /// How to synchronise this host: turn NTP on where a time-sync service is installed
+    /// (timedatectl's CanNTP), else install one first; `timedatectl set-ntp true` alone fails
+    /// with "NTP not supported" there.
+    /// </summary>
+    public static string Fix(bool systemd, bool canSync, Family family) => (systemd, canSync, family) switch
+    {
+        (true, true, _) => "timedatectl set-ntp true   (and check: timedatectl status)",
+        (true, false, Family.Debian) => "no time-sync service is installed: apt-get install systemd-timesyncd, then: timedatectl set-ntp true",
+        (true, false, _) => "no time-sync service is installed: dnf install chrony && systemctl enable --now chronyd",
+        _ => "set the time from a time server (chrony or systemd-timesyncd), or the host's clock in the hypervisor",
+    };
 
     public static (bool Fail, string Summary, string Cause)? Judge(DateTime now, DateTime newestMigration, DateTime? databaseNow, bool? synchronised)
     {

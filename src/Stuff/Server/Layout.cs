@@ -14,6 +14,9 @@ public sealed record Layout(Family Family, int PostgresVersion)
 
     public string AppRoot => Configuration.EnvFile.InstalledRoot;
     public string Executable => "/opt/stuff/bin/stuff";
+
+    /// <summary>The command on the PATH: a link to the live release's executable.</summary>
+    public string CommandLink => "/usr/local/bin/stuff";
     public string StaticRoot => "/var/www/stuff";
     public string ConfigDirectory => Path.GetDirectoryName(EnvFile)!;
     public string EnvFile => Configuration.EnvFile.InstalledPath;

@@ -8,7 +8,8 @@ public sealed class DirectoriesStep : Step
 {
     public override string Name => "Directories";
 
-    public static IEnumerable<(string Path, string Owner, string Group, UnixFileMode Mode)> Wanted(Layout layout)
+    /// <summary>The directories; /run/stuff only where the supervisor keeps its pid files there (under systemd nothing does, and a reboot empties /run).</summary>
+    public static IEnumerable<(string Path, string Owner, string Group, UnixFileMode Mode)> Wanted(Layout layout, bool supervised)
     {
         const UnixFileMode rwxr_xr_x = (UnixFileMode)0b111_101_101;
         const UnixFileMode rwxrwsr_x = (UnixFileMode)0b010_111_111_101;
@@ -24,20 +25,20 @@ public sealed class DirectoriesStep : Step
         yield return (layout.DataDirectory, Layout.ServiceUser, Layout.ServiceUser, rwx______);
         yield return (layout.LogDirectory, Layout.ServiceUser, Layout.ServiceUser, rwxr_x___);
         yield return (layout.BackupDirectory, Layout.ServiceUser, Layout.ServiceUser, rwx______);
-        yield return (layout.RunDirectory, Layout.ServiceUser, Layout.ServiceUser, rwxr_xr_x);
+        if (supervised) yield return (layout.RunDirectory, Layout.ServiceUser, Layout.ServiceUser, rwxr_xr_x);
     }
 
     public override IEnumerable<string> Describe(SetupContext context) =>
-        Wanted(context.Layout).Select(d => $"directory {d.Path} ({d.Owner}:{d.Group} {FileModes.Octal(d.Mode)})");
+        Wanted(context.Layout, !context.Facts.HasSystemd).Select(d => $"directory {d.Path} ({d.Owner}:{d.Group} {FileModes.Octal(d.Mode)})");
 
     public override Task<string?> CheckAsync(SetupContext context, CancellationToken cancellationToken) =>
-        Task.FromResult(Wanted(context.Layout)
+        Task.FromResult(Wanted(context.Layout, !context.Facts.HasSystemd)
             .Select(d => Directory.Exists(d.Path) ? Ownership.Difference(d.Path, d.Owner, d.Group, d.Mode) : $"{d.Path} is missing")
             .FirstOrDefault(d => d is not null));
 
     public override async Task ApplyAsync(SetupContext context, CancellationToken cancellationToken)
     {
-        foreach (var (path, owner, group, mode) in Wanted(context.Layout))
+        foreach (var (path, owner, group, mode) in Wanted(context.Layout, !context.Facts.HasSystemd))
         {
             Directory.CreateDirectory(path);
             File.SetUnixFileMode(path, mode);

@@ -16,7 +16,7 @@ public static class Templates
     public static FileSpec Unit(SetupContext context)
     {
         var slot = Path.Combine(context.Releases.SlotsDirectory, "%i");
-        var log = DirectoriesStep.Wanted(context.Layout).Single(d => d.Path == context.Layout.LogDirectory);
+        var log = DirectoriesStep.Wanted(context.Layout, !context.Facts.HasSystemd).Single(d => d.Path == context.Layout.LogDirectory);
         return new FileSpec(context.Layout.UnitFile, "root", "root", rw_r__r__, ServerFiles.Render("stuff@.service", new Dictionary<string, object>
         {
             ["slots"] = context.Releases.SlotsDirectory,

@@ -47,7 +47,7 @@ public sealed class SetupEndToEndTests
 
         var first = await RunAsync(Path.Combine(Release, "stuff"), "setup", "--domain", "localhost", "--tls", "self-signed");
         Assert.True(first.ExitCode == 0, first.ToString());
-        Assert.Contains("[19/19] Site answers over HTTPS ... ok", first.Output);
+        Assert.Contains("[20/20] Site answers over HTTPS ... ok", first.Output);
         Assert.Contains("The site: https://localhost/stuff/", first.Output);
 
         Assert.Equal("640 root:stuff", (await RunAsync("stat", "-c", "%a %U:%G", "/etc/stuff/stuff.env")).Output.Trim());
@@ -172,7 +172,7 @@ public sealed class SetupEndToEndTests
         await RunAsync("a2dissite", "-q", "stuff");
         foreach (var path in new[] { "/opt/stuff", "/etc/stuff", "/var/lib/stuff", "/var/www/stuff", "/var/log/stuff", "/run/stuff" })
             if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
-        foreach (var path in new[] { "/etc/apache2/sites-available/stuff.conf", "/etc/ssl/certs/stuff.crt", "/etc/ssl/private/stuff.key" })
+        foreach (var path in new[] { "/etc/apache2/sites-available/stuff.conf", "/etc/ssl/certs/stuff.crt", "/etc/ssl/private/stuff.key", "/usr/local/bin/stuff" })
             File.Delete(path);
         await RunAsync("userdel", "stuff");
         await RunAsync("groupdel", "webadmin");

@@ -126,6 +126,15 @@ public sealed class FactsTests
         Assert.True(ClockFacts.NewestMigration() > new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
     }
 
+    [Fact]
+    public void The_clock_fix_installs_a_time_sync_service_where_there_is_none()
+    {
+        Assert.StartsWith("timedatectl set-ntp true", ClockFacts.Fix(systemd: true, canSync: true, Family.Debian));
+        Assert.Contains("apt-get install systemd-timesyncd", ClockFacts.Fix(systemd: true, canSync: false, Family.Debian));
+        Assert.Contains("dnf install chrony && systemctl enable --now chronyd", ClockFacts.Fix(systemd: true, canSync: false, Family.Fedora));
+        Assert.DoesNotContain("timedatectl", ClockFacts.Fix(systemd: false, canSync: false, Family.Debian));
+    }
+
     private static X509Certificate2 Certificate(string name, DateTime notAfter)
     {
         using var key = RSA.Create(2048);

@@ -133,7 +133,7 @@ public sealed class PlanTests
     {
         var lines = Templates.Unit(Context(Family.Debian)).Content.Split('\n').Select(l => l.Trim());
         var layout = new Layout(Family.Debian, 15);
-        var log = DirectoriesStep.Wanted(layout).Single(d => d.Path == layout.LogDirectory);
+        var log = DirectoriesStep.Wanted(layout, supervised: false).Single(d => d.Path == layout.LogDirectory);
 
         Assert.Contains("LogsDirectory=stuff", lines);
         Assert.Contains($"LogsDirectoryMode={FileModes.Octal(log.Mode)}", lines);
@@ -142,7 +142,7 @@ public sealed class PlanTests
     [Fact]
     public void Directories_give_the_service_user_only_its_state_and_log()
     {
-        var directories = DirectoriesStep.Wanted(new Layout(Family.Debian, 15)).ToDictionary(d => d.Path);
+        var directories = DirectoriesStep.Wanted(new Layout(Family.Debian, 15), supervised: true).ToDictionary(d => d.Path);
 
         Assert.Equal("stuff", directories["/var/lib/stuff"].Owner);
         Assert.Equal((UnixFileMode)0b111_000_000, directories["/var/lib/stuff"].Mode);
@@ -150,6 +150,9 @@ public sealed class PlanTests
         Assert.Equal("webadmin", directories["/opt/stuff/releases"].Group);
         Assert.False(directories.ContainsKey("/opt/stuff/bin"), "bin is the link to the live release, not a directory");
         Assert.DoesNotContain(directories.Values, d => d.Mode.HasFlag(UnixFileMode.OtherWrite));
+        // The supervisor's pid files live in /run/stuff; under systemd nothing does, and a reboot empties /run.
+        Assert.True(directories.ContainsKey("/run/stuff"));
+        Assert.DoesNotContain(DirectoriesStep.Wanted(new Layout(Family.Debian, 15), supervised: false), d => d.Path == "/run/stuff");
     }
 
     [Fact]
