@@ -141,6 +141,57 @@ public sealed class SystemdServerTests(SetUpServer server) : IClassFixture<SetUp
         await UntilAsync(() => AnswersAsync(client), TimeSpan.FromSeconds(30), "the site after the start");
     }
 
+    [MachineFact]
+    public async Task A_newer_release_replaces_the_live_one_under_load_and_keeps_the_data()
+    {
+        var created = await Machine.RunAsync("env", $"STUFF_SUPERUSER_PASSWORD={AdminPassword}", "stuff", "createsuperuser", "--username", "upgrader", "--no-input");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var before = await LiveUnitAsync();
+        await Machine.MustAsync("cp", "-a", ServerMachine.Release, "/root/newer");
+        await File.AppendAllTextAsync(Machine.At("/root/newer/wwwroot/static/css/site.css"), "\n/* newer release */\n");
+
+        // People keep asking while the new release starts, takes over and the old one stops.
+        using var stop = new CancellationTokenSource();
+        var answered = 0;
+        var failed = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var load = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            using var client = Machine.Client();
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var response = await client.GetAsync(SetUpServer.Site);
+                    if (response.StatusCode == HttpStatusCode.OK) Interlocked.Increment(ref answered);
+                    else failed.Enqueue(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+                catch (HttpRequestException e)
+                {
+                    failed.Enqueue(e.Message);
+                }
+            }
+        })).ToList();
+        var upgrade = await Machine.RunAsync("/root/newer/stuff", "setup", "--domain", SetUpServer.Domain, "--tls", "self-signed");
+        await stop.CancelAsync();
+        await Task.WhenAll(load);
+
+        Assert.True(upgrade.ExitCode == 0, upgrade.ToString());
+        Assert.Contains("Install the release ... changed", upgrade.Output);
+        Assert.True(answered > 20, $"too little load during the upgrade: {answered} answers");
+        Assert.True(failed.IsEmpty, $"{failed.Count} requests failed during the upgrade: {string.Join(", ", failed.Take(10))}");
+        var after = await LiveUnitAsync();
+        Assert.NotEqual(before, after);
+        Assert.Equal("inactive", (await Machine.RunAsync("systemctl", "is-active", before)).Output.Trim());
+
+        using var person = Machine.Client();
+        var page = await person.GetStringAsync(SetUpServer.Site);
+        var css = System.Text.RegularExpressions.Regex.Match(page, "href=\"(/stuff/static/css/site[^\"]*\\.css)\"");
+        Assert.True(css.Success, "the page links no stylesheet");
+        Assert.EndsWith("/* newer release */\n", await person.GetStringAsync($"https://{SetUpServer.Domain}{css.Groups[1].Value}"));
+        await Forms.AssertRedirectAsync(await Forms.PostAsync(person, SetUpServer.Site + "account/login",
+            [new("Form.Username", "upgrader"), new("Form.Password", AdminPassword)]));
+    }
+
     private IEnumerable<string> Backups() =>
         Directory.Exists(Machine.At("/var/backups/stuff")) ? Directory.GetFiles(Machine.At("/var/backups/stuff")).Select(f => Path.GetFileName(f)) : [];
 
