@@ -4,20 +4,6 @@ using Stuff.Cli;
 
 namespace Stuff.Tests.Infrastructure;
 
-public static class Repository
-{
-    /// <summary>The checkout this test build came from (where Stuff.slnx is).</summary>
-    public static string Root { get; } = Find();
-
-    private static string Find()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Stuff.slnx")))
-            directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("Cannot find the repository root (Stuff.slnx).");
-    }
-}
-
 /// <summary>
 /// Runs `stuff` commands with an environment of their own: <see cref="RunAsync"/> inside the
 /// test's process (System.CommandLine invoked directly, output captured), the others as the
