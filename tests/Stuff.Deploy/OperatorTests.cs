@@ -71,6 +71,25 @@ public sealed class OperatorTests(SetUpServer server) : IClassFixture<SetUpServe
     }
 
     [MachineFact]
+    public async Task Status_shows_the_site_in_a_few_lines_and_logs_shows_the_journal()
+    {
+        var status = await StuffAsync("status");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        var lines = status.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["release", "instances", "database", "backups", "certificate", "doctor"], lines.Select(l => l.Split(' ')[0]));
+        Assert.Matches(@"^instances +508[01] running \(systemd\)$", lines[1]);
+        Assert.Contains("opened stuff", lines[2]);
+        Assert.StartsWith("doctor       would pass", lines[5]);
+
+        var logs = await StuffAsync("logs", "-n", "500");
+        Assert.True(logs.ExitCode == 0, logs.ToString());
+        Assert.Contains("Now listening on: http://127.0.0.1:", logs.Output);
+        var wrong = await StuffAsync("logs", "-n", "0");
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains("--lines must be between 1 and 100000", wrong.Error);
+    }
+
+    [MachineFact]
     public async Task The_clock_fix_works_on_a_server_without_a_time_sync_service()
     {
         var synchronised = (await Machine.MustAsync("timedatectl", "show", "-p", "NTPSynchronized", "--value")).Trim();

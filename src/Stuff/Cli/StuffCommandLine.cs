@@ -38,6 +38,8 @@ public static class StuffCommandLine
         root.Subcommands.Add(SetupCommand.Create());
         root.Subcommands.Add(RollbackCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(LogsCommand.Create());
         root.Subcommands.Add(SuperviseCommand.Create());
         return root;
     }
