@@ -36,13 +36,7 @@ public sealed class BackupRestoreTests(SetUpServer server) : IClassFixture<SetUp
         Assert.True(restore.ExitCode == 0, restore.ToString());
         Assert.Contains("Stopping the app's service", restore.Output);
         Assert.Contains("Starting the app's service again", restore.Output);
-        var restored = false;
-        for (var i = 0; i < 30 && !restored; i++)
-        {
-            await Task.Delay(500);
-            restored = await SurvivorLogsInAsync();
-        }
-        Assert.True(restored, "the restored data is not served");
+        await Eventually.HoldsAsync(SurvivorLogsInAsync, TimeSpan.FromSeconds(15), "the restored data served");
         var doctor = await Machine.RunAsync("stuff", "doctor");
         Assert.True(doctor.ExitCode == 0, doctor.ToString());
         Assert.Contains("ok       Backups:", doctor.Output);

@@ -60,7 +60,7 @@ public sealed class SystemdServerTests(SetUpServer server) : IClassFixture<SetUp
         await Machine.MustAsync("kill", "-KILL", before["MainPID"]);
 
         using var client = Machine.Client();
-        await UntilAsync(async () => (await ShowAsync(unit, "MainPID"))["MainPID"] is var pid && pid != before["MainPID"] && pid != "0"
+        await Eventually.HoldsAsync(async () => (await ShowAsync(unit, "MainPID"))["MainPID"] is var pid && pid != before["MainPID"] && pid != "0"
             && await AnswersAsync(client), TimeSpan.FromSeconds(5), "the site answering again from a new process after kill -9");
 
         var after = await ShowAsync(unit, "NRestarts");
@@ -78,7 +78,7 @@ public sealed class SystemdServerTests(SetUpServer server) : IClassFixture<SetUp
         await Machine.RebootAsync();
 
         using var client = Machine.Client();
-        await UntilAsync(() => AnswersAsync(client), TimeSpan.FromSeconds(60), "the site after the reboot");
+        await Eventually.HoldsAsync(() => AnswersAsync(client), TimeSpan.FromSeconds(60), "the site after the reboot");
         await Forms.AssertRedirectAsync(await Forms.PostAsync(client, SetUpServer.Site + "account/login",
             [new("Form.Username", "rebooter"), new("Form.Password", AdminPassword)]));
         Assert.Equal("active", (await ShowAsync(await LiveUnitAsync(), "ActiveState"))["ActiveState"]);
@@ -119,7 +119,7 @@ public sealed class SystemdServerTests(SetUpServer server) : IClassFixture<SetUp
                 done
                 wait
                 """);
-            await UntilAsync(() => Task.FromResult(File.Exists(answers) && File.ReadLines(answers).Count(l => l == "200 0") >= 200),
+            await Eventually.HoldsAsync(() => File.Exists(answers) && File.ReadLines(answers).Count(l => l == "200 0") >= 200,
                 TimeSpan.FromSeconds(60), "200 answers before the stop");
             await Machine.MustAsync("systemctl", "stop", unit);
             await load;
@@ -138,7 +138,7 @@ public sealed class SystemdServerTests(SetUpServer server) : IClassFixture<SetUp
             await Machine.MustAsync("systemctl", "start", unit);
         }
         using var client = Machine.Client();
-        await UntilAsync(() => AnswersAsync(client), TimeSpan.FromSeconds(30), "the site after the start");
+        await Eventually.HoldsAsync(() => AnswersAsync(client), TimeSpan.FromSeconds(30), "the site after the start");
     }
 
     [MachineFact]
@@ -217,16 +217,6 @@ public sealed class SystemdServerTests(SetUpServer server) : IClassFixture<SetUp
         catch (HttpRequestException)
         {
             return false;
-        }
-    }
-
-    private static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan within, string what)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Waited {within.TotalSeconds:0} s for {what}.");
-            await Task.Delay(100);
         }
     }
 }

@@ -27,12 +27,8 @@ public static class DoctorCommand
         command.SetAction(StuffCommandLine.Guard(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            var shell = new ProcessShell();
-            var facts = await HostFacts.DetectAsync(shell, cancellationToken);
-            var path = parse.GetValue(envFile)
-                ?? (CliEnvironment.Of(parse).Get(EnvFile.PathVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null)
-                ?? new Layout(facts.Family, facts.PostgresVersion).EnvFile;
-            var context = new DoctorContext(shell, facts, Path.GetFullPath(path), Environment.IsPrivilegedProcess);
+            var context = await ContextAsync(parse, parse.GetValue(envFile), cancellationToken);
+            var facts = context.Facts;
             var host = facts.Description;
 
             var findings = await Examination.RunAsync(context, cancellationToken);
@@ -48,5 +44,16 @@ public static class DoctorCommand
             return Report.ExitCode(findings);
         }));
         return command;
+    }
+
+    /// <summary>What the doctor examines on this host: the settings in <paramref name="envFile"/>, else $STUFF_ENV_FILE, else the installed ones.</summary>
+    public static async Task<DoctorContext> ContextAsync(ParseResult parse, string? envFile, CancellationToken cancellationToken)
+    {
+        var shell = new ProcessShell();
+        var facts = await HostFacts.DetectAsync(shell, cancellationToken);
+        var path = envFile
+            ?? (CliEnvironment.Of(parse).Get(EnvFile.PathVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null)
+            ?? new Layout(facts.Family, facts.PostgresVersion).EnvFile;
+        return new DoctorContext(shell, facts, Path.GetFullPath(path), Environment.IsPrivilegedProcess);
     }
 }

@@ -18,20 +18,16 @@ public static class StatusCommand
         command.SetAction(StuffCommandLine.Guard(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            var shell = new ProcessShell();
-            var facts = await HostFacts.DetectAsync(shell, cancellationToken);
-            var layout = new Layout(facts.Family, facts.PostgresVersion);
-            var releases = layout.Releases;
+            var context = await DoctorCommand.ContextAsync(parse, envFile: null, cancellationToken);
+            var (facts, layout, releases) = (context.Facts, context.Layout, context.Releases);
             if (releases.LivePort is not { } slot)
                 throw new UserFacingException($"No release is live on this host ({layout.AppRoot} has none): install one with stuff setup.");
 
-            var instances = new AppInstances(shell, layout, releases, facts.HasSystemd);
+            var instances = new AppInstances(context.Shell, layout, releases, facts.HasSystemd);
             var states = new List<string>();
             foreach (var port in releases.LivePorts)
                 states.Add($"{port} {(await instances.IsRunningAsync(port, cancellationToken) ? "running" : "NOT RUNNING")}");
 
-            var path = CliEnvironment.Of(parse).Get(EnvFile.PathVariable) is { Length: > 0 } named ? named : layout.EnvFile;
-            var context = new DoctorContext(shell, facts, Path.GetFullPath(path), Environment.IsPrivilegedProcess);
             var findings = await Examination.RunAsync(context, cancellationToken);
             string Line(string id) => findings.FirstOrDefault(f => f.Id == id) is { } f
                 ? (f.Verdict == Verdict.Ok ? f.Summary : $"{Report.Label(f.Verdict).Trim()}: {f.Summary}")

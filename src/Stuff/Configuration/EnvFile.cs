@@ -31,7 +31,7 @@ public static class EnvFile
 
     /// <summary>The env file this configuration reads (named by STUFF_ENV_FILE, else the installed one), or null.</summary>
     public static string? UsedPath(IConfiguration configuration) =>
-        configuration[PathVariable] is { Length: > 0 } named && !string.IsNullOrWhiteSpace(named)
+        configuration[PathVariable] is { } named && !string.IsNullOrWhiteSpace(named)
             ? Path.GetFullPath(named)
             : InstalledDefault(AppContext.BaseDirectory);
 

@@ -26,7 +26,8 @@ public sealed class ClockCheck : DoctorCheck
             var show = await context.Shell.TryRunAsync("timedatectl", ["show", "-p", "NTPSynchronized", "-p", "CanNTP"], cancellationToken);
             if (show is { Ok: true })
             {
-                var values = show.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1].Trim());
+                // timedatectl show prints KEY=VALUE lines, as systemctl show does.
+                var values = ServiceFacts.ParseShow(show.Output);
                 synchronised = values.GetValueOrDefault("NTPSynchronized") == "yes";
                 canSync = values.GetValueOrDefault("CanNTP") == "yes";
             }

@@ -157,11 +157,11 @@ public sealed class ServerMachine : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        await MustOnHostAsync("ip", "addr", "add", $"{HostAddress}/30", "dev", $"ve-{Name}");
-        await MustOnHostAsync("ip", "link", "set", $"ve-{Name}", "up");
+        await MustAsync("ip", "addr", "add", $"{HostAddress}/30", "dev", $"ve-{Name}");
+        await MustAsync("ip", "link", "set", $"ve-{Name}", "up");
         // The host's ip, in the machine's network namespace only: a minimal server need not have it.
-        await MustOnHostAsync("nsenter", "-t", _init.ToString(), "-n", "ip", "addr", "add", $"{Address}/30", "dev", "host0");
-        await MustOnHostAsync("nsenter", "-t", _init.ToString(), "-n", "ip", "link", "set", "host0", "up");
+        await MustAsync("nsenter", "-t", _init.ToString(), "-n", "ip", "addr", "add", $"{Address}/30", "dev", "host0");
+        await MustAsync("nsenter", "-t", _init.ToString(), "-n", "ip", "link", "set", "host0", "up");
 
         // Until systemd's bus is up, systemctl cannot ask; then --wait waits for the boot to end.
         var booted = DateTime.UtcNow.AddSeconds(90);
@@ -250,6 +250,4 @@ public sealed class ServerMachine : IAsyncDisposable
         var result = await Processes.RunAsync(args[0], args[1..]);
         if (result.ExitCode != 0) throw new InvalidOperationException($"`{string.Join(' ', args)}` failed: {result}");
     }
-
-    private static Task MustOnHostAsync(params string[] args) => MustAsync(args);
 }

@@ -12,4 +12,15 @@ public static class Eventually
             await Task.Delay(50);
         }
     }
+
+    /// <summary>The same for a condition that must ask (a request, a command) each time.</summary>
+    public static async Task HoldsAsync(Func<Task<bool>> condition, TimeSpan within, string what)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Waited {within.TotalSeconds:0} s for {what}.");
+            await Task.Delay(100);
+        }
+    }
 }
