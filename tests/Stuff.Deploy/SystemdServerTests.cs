@@ -147,6 +147,8 @@ public sealed class SystemdServerTests(SetUpServer server) : IClassFixture<SetUp
         var created = await Machine.RunAsync("env", $"STUFF_SUPERUSER_PASSWORD={AdminPassword}", "stuff", "createsuperuser", "--username", "upgrader", "--no-input");
         Assert.True(created.ExitCode == 0, created.ToString());
         var before = await LiveUnitAsync();
+        var releases = new Deployment(Machine).Releases;
+        var beforeRelease = releases.LiveRelease;
         await Machine.MustAsync("cp", "-a", ServerMachine.Release, "/root/newer");
         await File.AppendAllTextAsync(Machine.At("/root/newer/wwwroot/static/css/site.css"), "\n/* newer release */\n");
 
@@ -177,11 +179,15 @@ public sealed class SystemdServerTests(SetUpServer server) : IClassFixture<SetUp
 
         Assert.True(upgrade.ExitCode == 0, upgrade.ToString());
         Assert.Contains("Install the release ... changed", upgrade.Output);
+        Assert.Contains("Previous release stopped ... changed", upgrade.Output);
         Assert.True(answered > 20, $"too little load during the upgrade: {answered} answers");
         Assert.True(failed.IsEmpty, $"{failed.Count} requests failed during the upgrade: {string.Join(", ", failed.Take(10))}");
         var after = await LiveUnitAsync();
         Assert.NotEqual(before, after);
         Assert.Equal("inactive", (await Machine.RunAsync("systemctl", "is-active", before)).Output.Trim());
+        Assert.NotEqual(beforeRelease, releases.LiveRelease);
+        // The old release stays in the idle slot, ready for a rollback.
+        Assert.Equal(beforeRelease, releases.ReleaseIn(releases.IdlePort));
 
         using var person = Machine.Client();
         var page = await person.GetStringAsync(SetUpServer.Site);

@@ -34,7 +34,9 @@ public sealed class ServiceCheck : DoctorCheck
         var crashLoop = state.GetValueOrDefault("SubState") == "auto-restart" || ServiceFacts.Restarts(state) >= 3;
         return [Finding.Failed(Id, Name, verdict,
             crashLoop ? "the app exits soon after it starts and systemd keeps restarting it; its log says why" : "the app is not running; its log says why it stopped",
-            $"read the reason below (more: journalctl -u {unit} -n 50), fix it, then: {(crashLoop ? context.RestartApp : context.StartApp)}")
+            // After restarts in a row systemd may have given up (start-limit-hit) and refuse a
+            // plain start or restart until its failure is reset; the reset is harmless otherwise.
+            $"read the reason below (more: journalctl -u {unit} -n 50), fix it, then: sudo systemctl reset-failed {unit} && {(crashLoop ? context.RestartApp : context.StartApp)}")
             with { Details = log }];
     }
 

@@ -13,9 +13,21 @@ public sealed class AppInstances(IShell shell, Layout layout, ReleaseStore store
             ? (await shell.TryRunAsync("systemctl", ["is-active", "--quiet", Layout.Unit(port)], cancellationToken))?.Ok == true
             : Supervisor.RunningPid(layout.PidFile(port)) is not null;
 
+    /// <summary>Starts the instance; under systemd the start returns once the notify unit says it is ready, or fails.</summary>
     public async Task StartAsync(int port, CancellationToken cancellationToken)
     {
         if (systemd) await shell.MustAsync("systemctl", ["start", Layout.Unit(port)], cancellationToken);
+        else await Supervisor.StartAsync(shell, layout, store, port, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts the instance without waiting for it, for a caller that waits for its readiness within
+    /// its own time: a blocking systemctl start would wait for READY up to systemd's own timeout,
+    /// and report a release that fails to start as systemctl's error instead of the app's log.
+    /// </summary>
+    public async Task LaunchAsync(int port, CancellationToken cancellationToken)
+    {
+        if (systemd) await shell.MustAsync("systemctl", ["start", "--no-block", Layout.Unit(port)], cancellationToken);
         else await Supervisor.StartAsync(shell, layout, store, port, cancellationToken);
     }
 
@@ -24,8 +36,12 @@ public sealed class AppInstances(IShell shell, Layout layout, ReleaseStore store
     {
         if (systemd)
         {
+            // Not only a running unit: one that fails to start sits in "activating (auto-restart)"
+            // and systemd would start it again and again. A unit that was never loaded has nothing to stop.
             if (await IsRunningAsync(port, cancellationToken))
                 await shell.MustAsync("systemctl", ["stop", Layout.Unit(port)], cancellationToken);
+            else
+                await shell.TryRunAsync("systemctl", ["stop", Layout.Unit(port)], cancellationToken);
         }
         else
         {

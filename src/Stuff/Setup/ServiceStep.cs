@@ -76,7 +76,7 @@ public sealed class ServiceStep : Step
         foreach (var port in ports)
         {
             store.Point(port, release);
-            await instances.StartAsync(port, cancellationToken);
+            await instances.LaunchAsync(port, cancellationToken);
         }
         var deadline = DateTime.UtcNow + context.Settings.ReadyWithin;
         int? unready = null;

@@ -10,6 +10,16 @@ public sealed class MachineFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that needs a disposable server, as <see cref="MachineFactAttribute"/>.</summary>
+public sealed class MachineTheoryAttribute : TheoryAttribute
+{
+    public MachineTheoryAttribute()
+    {
+        if (ServerMachine.Base is null || ServerMachine.PublishedRelease is null)
+            Skip = "needs root, the base machine and the published release: run ./test.sh as root";
+    }
+}
+
 /// <summary>One machine at a time: the host has two cores, and each machine runs Apache, PostgreSQL and the app.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class MachineCollection
@@ -18,8 +28,49 @@ public sealed class MachineCollection
 }
 
 /// <summary>
-/// A fresh server on which `stuff setup --domain localhost --tls self-signed` ran, once for a
-/// test class; <see cref="FirstSetup"/> is what that run printed.
+/// What `stuff setup --domain localhost --tls self-signed` left on a fresh server, run once per
+/// test run in a machine that is then shut down cleanly: its written layer is the starting point
+/// of every <see cref="SetUpServer"/>, so the run pays for one setup, not one per test class.
+/// </summary>
+public static class SetUpImage
+{
+    private static readonly Lock Gate = new();
+    private static Task<(string Layer, CliResult Setup)>? _made;
+
+    /// <summary>The layer and what the setup that made it printed; a failed setup fails every fixture that asks.</summary>
+    public static Task<(string Layer, CliResult Setup)> GetAsync()
+    {
+        lock (Gate) return _made ??= MakeAsync();
+    }
+
+    private static async Task<(string Layer, CliResult Setup)> MakeAsync()
+    {
+        var layer = Path.Combine(ServerMachine.WorkRoot, $"set-up-{Environment.ProcessId}");
+        var machine = await ServerMachine.BootAsync();
+        CliResult setup;
+        try
+        {
+            setup = await machine.RunAsync($"{ServerMachine.Release}/stuff", "setup", "--domain", SetUpServer.Domain, "--tls", "self-signed");
+            if (setup.ExitCode != 0) throw new InvalidOperationException($"setup failed on a fresh machine: {setup}");
+        }
+        catch
+        {
+            await machine.DisposeAsync();
+            throw;
+        }
+        await machine.KeepAsLayerAsync(layer);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            if (Directory.Exists(layer)) Directory.Delete(layer, recursive: true);
+        };
+        return (layer, setup);
+    }
+}
+
+/// <summary>
+/// A server on which `stuff setup --domain localhost --tls self-signed` ran, once for a test
+/// class: a machine booted from <see cref="SetUpImage"/>; <see cref="FirstSetup"/> is what that
+/// setup printed on the fresh server.
 /// </summary>
 public sealed class SetUpServer : IAsyncLifetime
 {
@@ -33,8 +84,9 @@ public sealed class SetUpServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (ServerMachine.Base is null || ServerMachine.PublishedRelease is null) return;
-        Machine = await ServerMachine.BootAsync();
-        FirstSetup = await Machine.RunAsync($"{ServerMachine.Release}/stuff", "setup", "--domain", Domain, "--tls", "self-signed");
+        var (layer, setup) = await SetUpImage.GetAsync();
+        FirstSetup = setup;
+        Machine = await ServerMachine.BootAsync(layer);
     }
 
     public async Task DisposeAsync()

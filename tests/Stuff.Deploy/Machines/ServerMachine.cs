@@ -14,7 +14,7 @@ namespace Stuff.Deploy.Machines;
 /// </summary>
 public sealed class ServerMachine : IAsyncDisposable
 {
-    private const string WorkRoot = "/var/tmp/stuff-test-machines";
+    public const string WorkRoot = "/var/tmp/stuff-test-machines";
     private static int _next;
 
     private readonly string _directory;
@@ -49,8 +49,12 @@ public sealed class ServerMachine : IAsyncDisposable
     /// <summary>The release ./test.sh published.</summary>
     public static string? PublishedRelease => Environment.GetEnvironmentVariable("STUFF_TEST_RELEASE") is { Length: > 0 } path && Directory.Exists(path) ? path : null;
 
-    /// <summary>Boots a fresh machine with the published release in <see cref="Release"/>, and waits until systemd says it is up.</summary>
-    public static async Task<ServerMachine> BootAsync()
+    /// <summary>
+    /// Boots a fresh machine with the published release in <see cref="Release"/>, and waits until
+    /// systemd says it is up. With a <paramref name="layer"/> (what <see cref="KeepAsLayerAsync"/>
+    /// kept of a machine that was shut down) the machine starts as that one was left.
+    /// </summary>
+    public static async Task<ServerMachine> BootAsync(string? layer = null)
     {
         var basePath = Base ?? throw new InvalidOperationException("STUFF_TEST_MACHINE_BASE is not set: run ./test.sh as root");
         var number = NextNumber();
@@ -60,9 +64,9 @@ public sealed class ServerMachine : IAsyncDisposable
             Directory.CreateDirectory(machine._directory);
             foreach (var part in new[] { "upper", "work", "root" }) Directory.CreateDirectory(Path.Combine(machine._directory, part));
             await MustAsync("mount", "-t", "overlay", "overlay", "-o",
-                $"lowerdir={basePath},upperdir={machine._directory}/upper,workdir={machine._directory}/work", machine.Root);
+                $"lowerdir={(layer is null ? "" : layer + ":")}{basePath},upperdir={machine._directory}/upper,workdir={machine._directory}/work", machine.Root);
             await File.WriteAllTextAsync(machine.At("/etc/hostname"), machine.Name + "\n");
-            if (PublishedRelease is { } release) await MustAsync("cp", "-a", release, machine.At(Release));
+            if (layer is null && PublishedRelease is { } release) await MustAsync("cp", "-a", release, machine.At(Release));
             await machine.StartAsync();
             return machine;
         }
@@ -87,14 +91,16 @@ public sealed class ServerMachine : IAsyncDisposable
         return result.Output;
     }
 
-    /// <summary>Runs a bash script inside the machine; its output goes to a file there, so a daemon it starts holds no pipe of ours.</summary>
-    public async Task<CliResult> ShAsync(string script)
+    /// <summary>Runs a bash script inside the machine that must succeed; its output goes to a file there, so a daemon it starts holds no pipe of ours.</summary>
+    public async Task<string> ShAsync(string script)
     {
-        var log = $"/tmp/sh-{Guid.NewGuid():N}.log";
+        // Not in /tmp: systemd-nspawn mounts a tmpfs there that the host does not see.
+        var log = $"/var/tmp/sh-{Guid.NewGuid():N}.log";
         var result = await RunAsync("bash", "-c", $"{{ {script}\n}} </dev/null >{log} 2>&1");
         var output = File.Exists(At(log)) ? await File.ReadAllTextAsync(At(log)) : "";
         File.Delete(At(log));
-        return result with { Output = output };
+        Assert.True(result.ExitCode == 0, $"in {Name}: `{script}` failed (exit {result.ExitCode}):\n{output}");
+        return output;
     }
 
     /// <summary>Runs a bash script of the host's (its programs, its files) in the machine's network only: clients on the machine's loopback.</summary>
@@ -125,6 +131,18 @@ public sealed class ServerMachine : IAsyncDisposable
     {
         await HaltAsync();
         await StartAsync();
+    }
+
+    /// <summary>
+    /// Shuts the machine down cleanly and keeps what it wrote (its overlay's upper layer) at
+    /// <paramref name="path"/>, for machines that start where this one ended.
+    /// </summary>
+    public async Task KeepAsLayerAsync(string path)
+    {
+        await HaltAsync();
+        await MustAsync("umount", Root);
+        Directory.Move(Path.Combine(_directory, "upper"), path);
+        Directory.Delete(_directory, recursive: true);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Stuff.Configuration;
-using Stuff.Tests.Deploy;
 using Stuff.Tests.Infrastructure;
 
 namespace Stuff.Tests.Bench;

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Stuff.Tests.Deploy;
 
 namespace Stuff.Tests.Template;
 
