@@ -9,16 +9,16 @@
 # the template and test it (Category=Template); SQLite and the throwaway PostgreSQL are still
 # real. No Apache, no Chromium, no format check.
 #
-# As root on a fresh Debian machine it installs what is missing (PostgreSQL, Apache, Chromium)
+# As root on a fresh Debian machine it installs what is missing (PostgreSQL, Chromium, systemd-container, mmdebstrap)
 # with apt-get. It starts a throwaway PostgreSQL cluster on a free loopback port, runs the tests
 # in Release, stops the cluster, says where the browser tests' screenshots are, and ends with one line:
 # "N passed, N failed, N skipped".
 #
 # As root it also publishes the release for the deploy tests. tests/Stuff.Deploy runs `stuff
 # setup` on disposable Debian servers with systemd as PID 1 (systemd-nspawn), booted from a base
-# that scripts/base-machine.sh builds once and caches in /var/cache/stuff-test-machines. The
-# deploy tests still in tests/Stuff.Tests run `stuff setup` on this machine for real (Apache, the
-# system PostgreSQL, /opt/stuff ...), with Apache held to loopback addresses. Not as root, or
+# that scripts/base-machine.sh builds once and caches in /var/cache/stuff-test-machines. No test
+# changes this machine: the run checks that its Apache, /etc/stuff, /opt/stuff, /var/www/stuff and
+# PostgreSQL clusters are as they were, and counts a difference as a failure. Not as root, or
 # with STUFF_TEST_DEPLOY=0, the deploy tests are skipped.
 set -Eeuo pipefail
 
@@ -30,15 +30,10 @@ readonly CHROMIUM=/usr/bin/chromium
 # shellcheck source=scripts/throwaway-postgres.sh
 source "$ROOT/scripts/throwaway-postgres.sh"
 
-# The deploy tests need Apache installed; on this test machine it listens on loopback only.
+# The deploy tests need systemd-nspawn, mmdebstrap (for the machines' base) and the published release.
 prepare_deploy() {
-  [[ $EUID -eq 0 ]] || { log "Not root: the deploy tests (stuff setup on this machine) are skipped"; return; }
+  [[ $EUID -eq 0 ]] || { log "Not root: the deploy tests (stuff setup on disposable servers) are skipped"; return; }
   [[ "${STUFF_TEST_DEPLOY:-1}" != 0 ]] || { log "STUFF_TEST_DEPLOY=0: the deploy tests are skipped"; return; }
-  if ! dpkg-query -W -f='${Status}' apache2 2>/dev/null | grep -q "install ok installed"; then
-    log "Installing Apache"
-    apt_install apache2
-  fi
-  sed -i -E 's/^(\s*)Listen (80|443)$/\1Listen 127.0.0.1:\2/' /etc/apache2/ports.conf
   local tool
   for tool in systemd-nspawn:systemd-container mmdebstrap:mmdebstrap; do
     command -v "${tool%%:*}" >/dev/null || { log "Installing ${tool#*:}"; apt_install "${tool#*:}"; }
@@ -61,6 +56,34 @@ ensure_chromium() {
   [[ $EUID -eq 0 ]] || die "the browser tests need Chromium: run sudo apt-get install chromium (or ./test.sh as root)"
   log "Installing Chromium"
   apt_install chromium
+}
+
+# What the tests must leave as it was on this machine: the paths setup would write on a server,
+# and the PostgreSQL clusters with their databases and roles.
+host_fingerprint() {
+  local path
+  for path in /etc/apache2 /etc/httpd /etc/stuff /opt/stuff /var/www/stuff /var/lib/stuff /etc/systemd/system; do
+    if [[ -e "$path" ]]; then find "$path" -printf '%p %M %u:%g %s %T@ %l\n' 2>/dev/null | sort; else echo "$path absent"; fi
+  done
+  if command -v pg_lsclusters >/dev/null; then
+    pg_lsclusters --no-header 2>/dev/null || true
+    local version name port status rest
+    while read -r version name port status rest; do
+      [[ "$status" == online* ]] || continue
+      runuser -u postgres -- psql -XtA -p "$port" -c "SELECT 'database ' || datname FROM pg_database UNION ALL SELECT 'role ' || rolname FROM pg_roles ORDER BY 1" 2>/dev/null || true
+    done < <(pg_lsclusters --no-header 2>/dev/null || true)
+  fi
+}
+
+# Compares the machine with the fingerprint taken before the tests; a difference is a failure.
+check_host_unchanged() {
+  log "Checking that the tests left this machine's Apache, /etc/stuff, /opt/stuff, /var/www/stuff and PostgreSQL as they were"
+  host_fingerprint >"$OUT/host-after.txt"
+  if ! diff -u "$OUT/host-before.txt" "$OUT/host-after.txt" >"$OUT/host-changes.diff"; then
+    log "The tests changed this machine (see $OUT/host-changes.diff):"
+    head -n 20 "$OUT/host-changes.diff" >&2
+    return 1
+  fi
 }
 
 # The code as dotnet format would write it, with the analyzers' and .editorconfig's rules.
@@ -114,7 +137,7 @@ main() {
   dotnet build Stuff.slnx -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly >&2
 
   local projects=(tests/Stuff.Tests/Stuff.Tests.csproj tests/Stuff.Browser/Stuff.Browser.csproj tests/Stuff.Deploy/Stuff.Deploy.csproj)
-  local filter=() format_failures=0
+  local filter=() other_failures=0
   if ((fast)); then
     projects=(tests/Stuff.Tests/Stuff.Tests.csproj)
     # A --filter of the caller's narrows the fast set further.
@@ -125,8 +148,9 @@ main() {
     set -- "${rest[@]}"
     filter=(--filter "$fast_filter")
   else
-    check_format || format_failures=1
+    check_format || other_failures=1
     prepare_deploy
+    host_fingerprint >"$OUT/host-before.txt"
   fi
 
   local project name status=0
@@ -137,8 +161,9 @@ main() {
       --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
       --results-directory "$OUT" "$@" >&2 || status=1
   done
+  if ((!fast)); then check_host_unchanged || other_failures=$((other_failures + 1)); fi
   if [[ -d "$OUT/screenshots" ]]; then log "Screenshots of the browser tests: $OUT/screenshots"; fi
-  summarize "${#projects[@]}" "$format_failures" || status=1
+  summarize "${#projects[@]}" "$other_failures" || status=1
   return "$status"
 }
 

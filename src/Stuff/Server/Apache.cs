@@ -34,6 +34,19 @@ public sealed class Apache(IShell shell, Layout layout, bool systemd)
     public Task<ShellResult?> TestConfigurationAsync(CancellationToken cancellationToken) =>
         shell.TryRunAsync(layout.ApacheCtl, ["-t"], cancellationToken);
 
+    /// <summary>
+    /// Where systemd does not run, makes the directory that systemd-tmpfiles would make at boot
+    /// and Debian's apache2ctl needs for its lock directory (/var/lock is a link to /run/lock): a
+    /// container whose /run is an empty tmpfs has none, and every apache2ctl command fails.
+    /// </summary>
+    public void PrepareRuntime()
+    {
+        const string runLock = "/run/lock";
+        if (systemd || layout.Family != Family.Debian || Directory.Exists(runLock) || !Directory.Exists("/run")) return;
+        Directory.CreateDirectory(runLock);
+        File.SetUnixFileMode(runLock, (UnixFileMode)0b1_111_111_111);
+    }
+
     /// <summary>Starts Apache, or reloads it gracefully (in-flight requests finish), and has it start with the machine.</summary>
     public async Task ReloadAsync(CancellationToken cancellationToken)
     {

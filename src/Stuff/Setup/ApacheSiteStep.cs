@@ -32,6 +32,7 @@ public sealed class ApacheSiteStep : Step
         if (context.Layout.ApacheSiteEnabledFile is not null)
             await context.Shell.MustAsync("a2ensite", ["-q", "stuff"], cancellationToken);
 
+        context.Apache.PrepareRuntime();
         var test = await context.Apache.TestConfigurationAsync(cancellationToken) ?? throw new ServerException($"{context.Layout.ApacheCtl} is not installed");
         if (!test.Ok)
         {

@@ -18,8 +18,7 @@ public sealed partial class BrowserSite : IAsyncLifetime
     public const string UserName = "alice";
     public const string UserPassword = "alice's browser passphrase";
 
-    /// <summary>Debian's Chromium; Playwright's own download cannot work on a closed network.</summary>
-    public const string ChromiumPath = "/usr/bin/chromium";
+    public const string ChromiumPath = PageChecks.ChromiumPath;
 
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("stuff-browser-").FullName;
     private readonly StringBuilder _log = new();
@@ -60,15 +59,7 @@ public sealed partial class BrowserSite : IAsyncLifetime
         _playwright = await Playwright.CreateAsync();
         // Two shared cores and a database under test: a page may take longer than Playwright's 5 s default.
         Assertions.SetDefaultExpectTimeout(15_000);
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            // Chromium's own sandbox needs user namespaces, which root in a container does not get.
-            ChromiumSandbox = false,
-            // Without these Chromium phones home at start, and this closed network refuses it.
-            Args = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        _browser = await PageChecks.LaunchAsync(_playwright);
     }
 
     private static async Task RunAsync(StuffCli stuff, params string[] args)
@@ -120,25 +111,8 @@ public sealed partial class BrowserSite : IAsyncLifetime
         return page;
     }
 
-    /// <summary>
-    /// Fails the test on anything the Content-Security-Policy blocked: Chromium reports each
-    /// block on the console, and a page that relied on inline code would silently lose it.
-    /// </summary>
-    public static void Watch(IPage page)
-    {
-        var problems = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) problems.Add(message.Text);
-        };
-        page.PageError += (_, error) => problems.Add("script error: " + error);
-        Problems.AddOrUpdate(page, problems);
-    }
-
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> Problems = [];
-
-    /// <summary>What the page's console reported against the policy so far.</summary>
-    public static IReadOnlyList<string> ProblemsOf(IPage page) => Problems.TryGetValue(page, out var list) ? list : [];
+    /// <summary>Fails the test on anything the Content-Security-Policy blocked (see <see cref="PageChecks.Watch"/>).</summary>
+    public static void Watch(IPage page) => PageChecks.Watch(page);
 
 #if nosample
     /// <summary>Empties the history, so each test starts from the same state; users stay.</summary>
@@ -182,12 +156,6 @@ public sealed partial class BrowserSite : IAsyncLifetime
         if (_database is not null) await _database.DisposeAsync();
         Directory.Delete(_dataDirectory, recursive: true);
     }
-}
-
-public static class Viewports
-{
-    public static readonly ViewportSize Desktop = new() { Width = 1280, Height = 800 };
-    public static readonly ViewportSize Phone = new() { Width = 360, Height = 740 };
 }
 
 [CollectionDefinition(Name)]

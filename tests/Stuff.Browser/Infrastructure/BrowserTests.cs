@@ -13,9 +13,6 @@ namespace Stuff.Browser.Infrastructure;
 [Collection(BrowserCollection.Name)]
 public abstract class BrowserTests(BrowserSite site) : IAsyncLifetime
 {
-    /// <summary>Where the screenshots go; ./test.sh prints it at the end.</summary>
-    public static readonly string ScreenshotDirectory = Path.Combine(Repository.Root, ".test-output", "screenshots");
-
     private readonly List<IPage> _pages = [];
 
     /// <summary>Pages without JavaScript: axe and the layout check need scripts, so those pages only get screenshots.</summary>
@@ -93,37 +90,15 @@ public abstract class BrowserTests(BrowserSite site) : IAsyncLifetime
     protected static async Task FinishAsync(IPage page, [CallerMemberName] string name = "")
     {
         await page.WaitForLoadStateAsync(LoadState.Load);
-        var problems = BrowserSite.ProblemsOf(page);
-        Assert.True(problems.Count == 0, $"{page.Url} broke the Content-Security-Policy:\n{string.Join("\n", problems)}");
+        PageChecks.AssertNoProblems(page);
         var scripts = !NoScript.TryGetValue(page, out _);
         if (scripts) await AssertAccessibleAsync(page);
         await ScreenshotAsync(page, name, checkLayout: scripts);
     }
 
     /// <summary>Runs axe on the page as it is and fails on any serious or critical violation.</summary>
-    protected static async Task AssertAccessibleAsync(IPage page)
-    {
-        // Only violations come back with their nodes; the passes would be most of the time spent.
-        var result = await page.RunAxe(new AxeRunOptions { ResultTypes = [ResultType.Violations] });
-        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        Assert.True(bad.Count == 0, $"axe found on {page.Url}:\n" + string.Join("\n", bad.Select(Describe)));
-    }
-
-    private static string Describe(AxeResultItem v) =>
-        $"- {v.Impact} {v.Id}: {v.Help} ({v.HelpUrl})\n" + string.Join("\n", v.Nodes.Select(n => $"    {n.Target} {n.Html}"));
+    protected static Task AssertAccessibleAsync(IPage page) => PageChecks.AssertAccessibleAsync(page);
 
     /// <summary>Saves the page at desktop and at phone width, then puts the desktop size back.</summary>
-    protected static async Task ScreenshotAsync(IPage page, string name, bool checkLayout = true)
-    {
-        Directory.CreateDirectory(ScreenshotDirectory);
-        var file = Regex.Replace(name, "[^A-Za-z0-9_-]+", "-").Trim('-');
-        await page.SetViewportSizeAsync(Viewports.Desktop.Width, Viewports.Desktop.Height);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, $"{file}-desktop.png"), FullPage = true });
-        await page.SetViewportSizeAsync(Viewports.Phone.Width, Viewports.Phone.Height);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, $"{file}-phone.png"), FullPage = true });
-        // Nothing may stick out sideways at 360 px: a person on a phone would have to scroll to read it.
-        var overflow = checkLayout ? await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth") : 0;
-        await page.SetViewportSizeAsync(Viewports.Desktop.Width, Viewports.Desktop.Height);
-        Assert.True(overflow <= 0, $"{page.Url} is {overflow}px wider than a 360px phone screen.");
-    }
+    protected static Task ScreenshotAsync(IPage page, string name, bool checkLayout = true) => PageChecks.ScreenshotAsync(page, name, checkLayout);
 }

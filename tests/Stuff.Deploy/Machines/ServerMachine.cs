@@ -22,8 +22,11 @@ public sealed class ServerMachine : IAsyncDisposable
     private Process? _nspawn;
     private int _init;
 
-    private ServerMachine(string name, int number)
+    private readonly bool _systemd;
+
+    private ServerMachine(string name, int number, bool systemd)
     {
+        _systemd = systemd;
         Name = name;
         _number = number;
         _directory = Path.Combine(WorkRoot, name);
@@ -54,11 +57,19 @@ public sealed class ServerMachine : IAsyncDisposable
     /// systemd says it is up. With a <paramref name="layer"/> (what <see cref="KeepAsLayerAsync"/>
     /// kept of a machine that was shut down) the machine starts as that one was left.
     /// </summary>
-    public static async Task<ServerMachine> BootAsync(string? layer = null)
+    public static Task<ServerMachine> BootAsync(string? layer = null) => LaunchAsync(layer, systemd: true);
+
+    /// <summary>
+    /// A fresh machine as a container is: no systemd, no init system at all (a stub PID 1 and a
+    /// shell that waits), the published release in <see cref="Release"/>.
+    /// </summary>
+    public static Task<ServerMachine> StartContainerAsync() => LaunchAsync(layer: null, systemd: false);
+
+    private static async Task<ServerMachine> LaunchAsync(string? layer, bool systemd)
     {
         var basePath = Base ?? throw new InvalidOperationException("STUFF_TEST_MACHINE_BASE is not set: run ./test.sh as root");
         var number = NextNumber();
-        var machine = new ServerMachine($"stuff-t{number}", number);
+        var machine = new ServerMachine($"stuff-t{number}", number, systemd);
         try
         {
             Directory.CreateDirectory(machine._directory);
@@ -109,6 +120,9 @@ public sealed class ServerMachine : IAsyncDisposable
         var result = await Processes.RunAsync("nsenter", ["-t", _init.ToString(), "-n", "bash", "-c", script]);
         Assert.True(result.ExitCode == 0, $"in {Name}'s network: script failed: {result}");
     }
+
+    /// <summary>A command line that runs a program of the host's in the machine's network only (for a wrapper script).</summary>
+    public string InNetwork(string program) => $"nsenter -t {_init} -n {program}";
 
     /// <summary>A client that reaches the machine for any host name and accepts its self-signed certificate.</summary>
     public HttpClient Client(bool followRedirects = false) => new(new SocketsHttpHandler
@@ -163,7 +177,8 @@ public sealed class ServerMachine : IAsyncDisposable
         var info = new ProcessStartInfo("bash") { UseShellExecute = false };
         foreach (var arg in new[]
         {
-            "-c", $"{join}exec systemd-nspawn -D {Root} -M {Name} --hostname={Name} -b --network-veth --register=no --keep-unit --console=read-only >>{console} 2>&1 </dev/null",
+            "-c", $"{join}exec systemd-nspawn -D {Root} -M {Name} --hostname={Name} {(_systemd ? "-b" : "--as-pid2")} --network-veth --register=no --keep-unit --console=read-only"
+                + $"{(_systemd ? "" : " /bin/sh -c 'exec sleep infinity'")} >>{console} 2>&1 </dev/null",
         }) info.ArgumentList.Add(arg);
         _nspawn = Process.Start(info) ?? throw new InvalidOperationException("could not start systemd-nspawn");
 
@@ -181,6 +196,7 @@ public sealed class ServerMachine : IAsyncDisposable
         await MustAsync("nsenter", "-t", _init.ToString(), "-n", "ip", "addr", "add", $"{Address}/30", "dev", "host0");
         await MustAsync("nsenter", "-t", _init.ToString(), "-n", "ip", "link", "set", "host0", "up");
 
+        if (!_systemd) return;
         // Until systemd's bus is up, systemctl cannot ask; then --wait waits for the boot to end.
         var booted = DateTime.UtcNow.AddSeconds(90);
         while (true)
