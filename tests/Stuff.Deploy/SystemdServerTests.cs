@@ -198,6 +198,37 @@ public sealed class SystemdServerTests(SetUpServer server) : IClassFixture<SetUp
             [new("Form.Username", "upgrader"), new("Form.Password", AdminPassword)]));
     }
 
+    [MachineFact]
+    public async Task Security_updates_are_on_and_the_doctor_says_when_a_reboot_is_due()
+    {
+        Assert.Contains("Security updates ... changed", server.FirstSetup.Output);
+        Assert.Contains("install ok installed", await Machine.MustAsync("dpkg-query", "-W", "-f=${Status}", "unattended-upgrades"));
+        // apt's own reading of its configuration, as the apt-daily-upgrade timer will see it.
+        var apt = await Machine.MustAsync("apt-config", "dump");
+        Assert.Contains("APT::Periodic::Unattended-Upgrade \"1\";", apt);
+        Assert.Contains("APT::Periodic::Update-Package-Lists \"1\";", apt);
+        Assert.Contains("apt-daily-upgrade.timer", await Machine.MustAsync("systemctl", "list-timers", "--all", "--no-pager", "--plain"));
+        var site = new Deployment(Machine);
+        var (_, findings) = await site.DoctorAsync();
+        Assert.Equal("ok", findings["updates"].Verdict);
+        Assert.False(findings.ContainsKey("reboot"), findings.GetValueOrDefault("reboot")?.ToString());
+
+        // What an update of the kernel leaves behind (/run is the machine's own tmpfs).
+        await Machine.ShAsync("echo linux-image-6.1.0-99-amd64 > /run/reboot-required.pkgs && echo '*** System restart required ***' > /run/reboot-required");
+        try
+        {
+            (_, findings) = await site.DoctorAsync();
+            var reboot = findings["reboot"];
+            Assert.Equal("warning", reboot.Verdict);
+            Assert.Contains("a reboot is due after updates (updated linux-image-6.1.0-99-amd64)", reboot.Summary);
+            Assert.StartsWith("sudo reboot", reboot.Fix);
+        }
+        finally
+        {
+            await Machine.MustAsync("rm", "-f", "/run/reboot-required", "/run/reboot-required.pkgs");
+        }
+    }
+
     private IEnumerable<string> Backups() =>
         Directory.Exists(Machine.At("/var/backups/stuff")) ? Directory.GetFiles(Machine.At("/var/backups/stuff")).Select(f => Path.GetFileName(f)) : [];
 

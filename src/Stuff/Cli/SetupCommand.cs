@@ -43,9 +43,14 @@ public static class SetupCommand
             Arity = ArgumentArity.OneOrMore,
         };
 
+        var noAutoUpdates = new Option<bool>("--no-auto-updates")
+        {
+            Description = "Leave the system's automatic updates as they are (by default setup turns on the distribution's automatic security updates).",
+        };
+
         var command = new Command("setup", "Install and configure everything the site needs on this server (run as root).")
         {
-            domain, basePath, tls, certificate, key, instances, appHosts, readyTimeout, dryRun,
+            domain, basePath, tls, certificate, key, instances, appHosts, readyTimeout, noAutoUpdates, dryRun,
         };
         command.SetAction(StuffCommandLine.Guard(async (parse, cancellationToken) =>
         {
@@ -61,6 +66,7 @@ public static class SetupCommand
             {
                 Instances = count,
                 ReadyWithin = TimeSpan.FromSeconds(parse.GetValue(readyTimeout)),
+                AutoUpdates = !parse.GetValue(noAutoUpdates),
                 AppHosts = parse.GetResult(appHosts) is null ? AppHost.InSite(layout.ApacheSiteFile) : AppHosts(parse.GetValue(appHosts) ?? []),
             };
             var context = new SetupContext(shell, facts, settings);

@@ -18,10 +18,12 @@ public static class Examination
         new BalancerCheck(),
         new TlsCheck(),
         new FrontDoorCheck(),
+        new FirewallCheck(),
         new SelinuxCheck(),
         new PermissionsCheck(),
         new DiskCheck(),
         new ClockCheck(),
+        new AutoUpdatesCheck(),
     ];
 
     /// <summary>Runs every check; one that throws is reported as failed rather than ending the report.</summary>

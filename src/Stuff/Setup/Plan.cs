@@ -6,6 +6,7 @@ public static class Plan
     public static IReadOnlyList<Step> Steps() =>
     [
         new PackagesStep(),
+        new AutoUpdatesStep(),
         new ApacheModulesStep(),
         new PostgresServerStep(),
         new UsersStep(),
@@ -15,6 +16,7 @@ public static class Plan
         new FilesStep("Settings and secrets", c => [Secrets.EnvFileSpec(c)], restartsApp: true),
         new PostgresRoleStep(),
         new PgHbaStep(),
+        new FirewallStep(),
         new TlsStep(),
         new SelinuxStep(),
         new BackupBeforeMigrationsStep(),

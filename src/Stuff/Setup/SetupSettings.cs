@@ -20,6 +20,9 @@ public sealed record SetupSettings(
 
     public static readonly TimeSpan DefaultReadyWithin = TimeSpan.FromSeconds(60);
 
+    /// <summary>Turn on the distribution's automatic security updates (off with --no-auto-updates: left as they are).</summary>
+    public bool AutoUpdates { get; init; } = true;
+
     /// <summary>Apache reaches the app through its balancer rather than straight to the one instance.</summary>
     public bool Balanced => Instances > 1 || AppHosts.Count > 0;
 }

@@ -15,9 +15,9 @@ public sealed class PlanTests
     }
 
     private static SetupContext Context(Family family, bool selinux = false, bool systemd = true, string basePath = "/stuff", int instances = 1,
-        IReadOnlyList<AppHost>? appHosts = null) =>
+        IReadOnlyList<AppHost>? appHosts = null, bool autoUpdates = true) =>
         new(new NoShell(), new HostFacts(family, family.ToString(), systemd, selinux, 15),
-            new SetupSettings("example.org", basePath, TlsMode.SelfSigned, null, null, "/tmp/release", instances) { AppHosts = appHosts ?? [] },
+            new SetupSettings("example.org", basePath, TlsMode.SelfSigned, null, null, "/tmp/release", instances) { AppHosts = appHosts ?? [], AutoUpdates = autoUpdates },
             // Nothing installed: not this machine's /opt/stuff, which a deploy test may have set up.
             new ReleaseStore("/nonexistent/opt/stuff"));
 
@@ -92,6 +92,40 @@ public sealed class PlanTests
         Assert.Contains("dnf install -y httpd mod_ssl postgresql-server openssl policycoreutils-python-utils", plan);
         Assert.Contains("postgresql-setup --initdb", plan);
         Assert.DoesNotContain("a2enmod", plan);
+    }
+
+    [Fact]
+    public void Security_updates_are_unattended_upgrades_on_debian_and_security_only_dnf_automatic_on_fedora()
+    {
+        var debian = Plan(Context(Family.Debian));
+        Assert.Contains("run apt-get install -y unattended-upgrades", debian);
+        Assert.Contains("file /etc/apt/apt.conf.d/20auto-upgrades (root:root 0644):", debian);
+        Assert.Contains("APT::Periodic::Unattended-Upgrade \"1\";", debian);
+
+        var fedora = Plan(Context(Family.Fedora, selinux: true));
+        Assert.Contains("run dnf install -y dnf-automatic", fedora);
+        Assert.Contains("file /etc/dnf/automatic.conf (root:root 0644):", fedora);
+        Assert.Contains("upgrade_type = security", fedora);
+        Assert.Contains("apply_updates = yes", fedora);
+        Assert.Contains("reboot = never", fedora);
+        Assert.Contains("run systemctl enable --now dnf-automatic.timer", fedora);
+
+        var off = Plan(Context(Family.Fedora, autoUpdates: false));
+        Assert.Contains("(--no-auto-updates: the system's automatic updates are left as they are)", off);
+        Assert.DoesNotContain("dnf-automatic", off);
+    }
+
+    [Fact]
+    public void The_firewall_is_opened_for_http_and_https_only_with_firewalld_or_ufw()
+    {
+        var plan = Plan(Context(Family.Fedora, selinux: true));
+        Assert.Contains("firewall-cmd --permanent --add-service=http --add-service=https, then firewall-cmd --reload", plan);
+
+        var firewalld = Firewall.OpenCommands(new FirewallState("firewalld", [80, 443])).Select(c => string.Join(' ', c));
+        Assert.Equal(["firewall-cmd --permanent --add-service=http", "firewall-cmd --permanent --add-service=https", "firewall-cmd --reload"], firewalld);
+        Assert.Equal("sudo firewall-cmd --permanent --add-service=https && sudo firewall-cmd --reload", Firewall.OpenCommandLine(new FirewallState("firewalld", [443])));
+        Assert.Equal(["ufw allow 80/tcp"], Firewall.OpenCommands(new FirewallState("ufw", [80])).Select(c => string.Join(' ', c)));
+        Assert.Empty(Firewall.OpenCommands(FirewallState.None));
     }
 
     [Fact]
