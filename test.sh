@@ -46,9 +46,7 @@ prepare_deploy() {
   STUFF_TEST_MACHINE_BASE="$(scripts/base-machine.sh)"
   export STUFF_TEST_MACHINE_BASE
   log "Publishing the release for the deploy tests"
-  # As a release is published, without ReadyToRun: precompiling only makes the start faster, and
-  # costs this run three minutes on two cores (bench/run.sh measures the release as it ships).
-  dotnet publish src/Stuff -c "$CONFIGURATION" -r linux-x64 -p:PublishReadyToRun=false -o "$OUT/release" -nologo -v quiet -clp:ErrorsOnly >&2
+  dotnet publish src/Stuff -c "$CONFIGURATION" -r linux-x64 -o "$OUT/release" -nologo -v quiet -clp:ErrorsOnly >&2
   export STUFF_TEST_RELEASE="$OUT/release"
 }
 
