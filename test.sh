@@ -77,7 +77,7 @@ host_fingerprint() {
 
 # Compares the machine with the fingerprint taken before the tests; a difference is a failure.
 check_host_unchanged() {
-  log "Checking that the tests left this machine's Apache, /etc/stuff, /opt/stuff, /var/www/stuff and PostgreSQL as they were"
+  log "Checking that the tests left this machine's Apache, /etc/stuff, /opt/stuff, /var/www/stuff, systemd units and PostgreSQL as they were"
   host_fingerprint >"$OUT/host-after.txt"
   if ! diff -u "$OUT/host-before.txt" "$OUT/host-after.txt" >"$OUT/host-changes.diff"; then
     log "The tests changed this machine (see $OUT/host-changes.diff):"

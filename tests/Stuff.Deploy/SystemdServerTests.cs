@@ -147,41 +147,18 @@ public sealed class SystemdServerTests(SetUpServer server) : IClassFixture<SetUp
         var created = await Machine.RunAsync("env", $"STUFF_SUPERUSER_PASSWORD={AdminPassword}", "stuff", "createsuperuser", "--username", "upgrader", "--no-input");
         Assert.True(created.ExitCode == 0, created.ToString());
         var before = await LiveUnitAsync();
-        var releases = new Deployment(Machine).Releases;
+        var site = new Deployment(Machine);
+        var releases = site.Releases;
         var beforeRelease = releases.LiveRelease;
-        await Machine.MustAsync("cp", "-a", ServerMachine.Release, "/root/newer");
-        await File.AppendAllTextAsync(Machine.At("/root/newer/wwwroot/static/css/site.css"), "\n/* newer release */\n");
+        var newer = await site.CopyOfReleaseAsync("newer");
 
         // People keep asking while the new release starts, takes over and the old one stops.
-        using var stop = new CancellationTokenSource();
-        var answered = 0;
-        var failed = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var load = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
-        {
-            using var client = Machine.Client();
-            while (!stop.IsCancellationRequested)
-            {
-                try
-                {
-                    using var response = await client.GetAsync(SetUpServer.Site);
-                    if (response.StatusCode == HttpStatusCode.OK) Interlocked.Increment(ref answered);
-                    else failed.Enqueue(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
-                }
-                catch (HttpRequestException e)
-                {
-                    failed.Enqueue(e.Message);
-                }
-            }
-        })).ToList();
-        var upgrade = await Machine.RunAsync("/root/newer/stuff", "setup", "--domain", SetUpServer.Domain, "--tls", "self-signed");
-        await stop.CancelAsync();
-        await Task.WhenAll(load);
+        var (upgrade, served) = await site.UnderLoadAsync(() => site.SetupAsync(newer));
 
         Assert.True(upgrade.ExitCode == 0, upgrade.ToString());
         Assert.Contains("Install the release ... changed", upgrade.Output);
         Assert.Contains("Previous release stopped ... changed", upgrade.Output);
-        Assert.True(answered > 20, $"too little load during the upgrade: {answered} answers");
-        Assert.True(failed.IsEmpty, $"{failed.Count} requests failed during the upgrade: {string.Join(", ", failed.Take(10))}");
+        served.AssertNoFailures();
         var after = await LiveUnitAsync();
         Assert.NotEqual(before, after);
         Assert.Equal("inactive", (await Machine.RunAsync("systemctl", "is-active", before)).Output.Trim());
@@ -242,7 +219,7 @@ public sealed class SystemdServerTests(SetUpServer server) : IClassFixture<SetUp
     private async Task<Dictionary<string, string>> ShowAsync(string unit, params string[] properties)
     {
         var output = await Machine.MustAsync(["systemctl", "show", unit, .. properties.SelectMany(p => new[] { "-p", p })]);
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        return Stuff.Doctor.ServiceFacts.ParseShow(output);
     }
 
     private static async Task<bool> AnswersAsync(HttpClient client)

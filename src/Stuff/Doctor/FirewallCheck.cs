@@ -22,8 +22,8 @@ public sealed class FirewallCheck : DoctorCheck
             return [Finding.Warning(Id, Name, "the firewall's rules could not be read", e.Message, "sudo firewall-cmd --list-all")];
         }
         if (state.Name is null) return [Finding.Ok(Id, Name, "no host firewall is active (firewalld, ufw)")];
-        if (!state.BlocksAny) return [Finding.Ok(Id, Name, $"{state.Name} lets in {string.Join(" and ", Firewall.WebPorts.Select(p => $"{p}/tcp"))}")];
-        var blocked = string.Join(" and ", state.Blocked.Select(p => $"{p}/tcp"));
+        if (!state.BlocksAny) return [Finding.Ok(Id, Name, $"{state.Name} lets in {FirewallState.Ports(Firewall.WebPorts)}")];
+        var blocked = state.BlockedText;
         return [Finding.Failed(Id, Name, $"{state.Name} is active and blocks {blocked}",
             $"visitors cannot reach the site on {blocked}{(state.Blocked.Contains(80) ? " (HTTP: the redirect to HTTPS, and certificates by ACME's http-01)" : "")}; the checks from this host go through loopback and do not see it",
             Firewall.OpenCommandLine(state) + "\nor run setup again, which opens them")];

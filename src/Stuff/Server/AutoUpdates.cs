@@ -20,9 +20,7 @@ public sealed class AutoUpdates(IShell shell, Family family, bool systemd)
         ? new(DebianConfig, "root", "root", (UnixFileMode)0b110_100_100, ServerFiles.Render("20auto-upgrades", new Dictionary<string, object>()))
         : new(FedoraConfig, "root", "root", (UnixFileMode)0b110_100_100, ServerFiles.Render("dnf-automatic.conf", new Dictionary<string, object>()));
 
-    public async Task<bool> InstalledAsync(CancellationToken cancellationToken) => family == Family.Debian
-        ? await shell.TryRunAsync("dpkg-query", ["-W", "-f=${Status}", DebianPackage], cancellationToken) is { Ok: true } r && r.Output.Contains("install ok installed", StringComparison.Ordinal)
-        : await shell.TryRunAsync("rpm", ["-q", FedoraPackage], cancellationToken) is { Ok: true };
+    public Task<bool> InstalledAsync(CancellationToken cancellationToken) => SystemPackages.InstalledAsync(shell, family, Package, cancellationToken);
 
     /// <summary>Null when security updates are installed by themselves; otherwise why not.</summary>
     public async Task<string?> OffBecauseAsync(CancellationToken cancellationToken)

@@ -8,6 +8,11 @@ public sealed record FirewallState(string? Name, IReadOnlyList<int> Blocked)
     public static readonly FirewallState None = new(null, []);
 
     public bool BlocksAny => Blocked.Count > 0;
+
+    /// <summary>The blocked ports as a sentence says them: "80/tcp and 443/tcp".</summary>
+    public string BlockedText => Ports(Blocked);
+
+    public static string Ports(IEnumerable<int> ports) => string.Join(" and ", ports.Select(p => $"{p}/tcp"));
 }
 
 /// <summary>

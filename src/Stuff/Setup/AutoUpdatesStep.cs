@@ -17,10 +17,9 @@ public sealed class AutoUpdatesStep : Step
     {
         if (!context.Settings.AutoUpdates) return ["(--no-auto-updates: the system's automatic updates are left as they are)"];
         var updates = Of(context);
-        var install = context.Facts.Family == Family.Debian ? $"run apt-get install -y {updates.Package}" : $"run dnf install -y {updates.Package}";
         return
         [
-            install,
+            "run " + SystemPackages.InstallCommand(context.Facts.Family, [updates.Package]),
             .. updates.Config.Describe(),
             .. context.Facts.Family == Family.Debian || !context.Facts.HasSystemd ? [] : new[] { $"run systemctl enable --now {AutoUpdates.FedoraTimer}" },
         ];
@@ -42,10 +41,7 @@ public sealed class AutoUpdatesStep : Step
     {
         var updates = Of(context);
         if (!await updates.InstalledAsync(cancellationToken))
-        {
-            if (context.Facts.Family == Family.Debian) await context.Shell.MustAsync("apt-get", ["install", "-y", "-q", updates.Package], cancellationToken);
-            else await context.Shell.MustAsync("dnf", ["install", "-y", "-q", updates.Package], cancellationToken);
-        }
+            await SystemPackages.InstallAsync(context.Shell, context.Facts.Family, [updates.Package], cancellationToken);
         if (updates.Config.Difference() is not null) await updates.Config.WriteAsync(context.Shell, cancellationToken);
         if (context.Facts.Family == Family.Fedora && context.Facts.HasSystemd)
             await context.Shell.MustAsync("systemctl", ["enable", "--now", AutoUpdates.FedoraTimer], cancellationToken);

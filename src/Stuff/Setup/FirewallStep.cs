@@ -20,7 +20,7 @@ public sealed class FirewallStep : Step
     public override async Task<string?> CheckAsync(SetupContext context, CancellationToken cancellationToken)
     {
         var state = await new Firewall(context.Shell).ExamineAsync(cancellationToken);
-        return state.BlocksAny ? $"{state.Name} blocks {string.Join(" and ", state.Blocked.Select(p => $"{p}/tcp"))}" : null;
+        return state.BlocksAny ? $"{state.Name} blocks {state.BlockedText}" : null;
     }
 
     public override async Task ApplyAsync(SetupContext context, CancellationToken cancellationToken)
@@ -30,6 +30,6 @@ public sealed class FirewallStep : Step
         await firewall.OpenAsync(state, cancellationToken);
         var after = await firewall.ExamineAsync(cancellationToken);
         if (after.BlocksAny)
-            throw new ServerException($"{after.Name} still blocks {string.Join(" and ", after.Blocked.Select(p => $"{p}/tcp"))} after `{Firewall.OpenCommandLine(state)}`; open them by hand and run setup again.");
+            throw new ServerException($"{after.Name} still blocks {after.BlockedText} after `{Firewall.OpenCommandLine(state)}`; open them by hand and run setup again.");
     }
 }
