@@ -20,6 +20,11 @@
 # changes this machine: the run checks that its Apache, /etc/stuff, /opt/stuff, /var/www/stuff and
 # PostgreSQL clusters are as they were, and counts a difference as a failure. Not as root, or
 # with STUFF_TEST_DEPLOY=0, the deploy tests are skipped.
+#
+# The tests that generate a site from the template (Category=Template) and the format check run
+# beside the browser and deploy tests, at a lower priority: they compile, the deploy tests mostly
+# wait on their machines, and the two cores are shared between them. Their output follows the
+# deploy tests' output.
 set -Eeuo pipefail
 
 readonly ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -121,6 +126,41 @@ summarize() {
   ((failed == 0))
 }
 
+# run_tests NAME PROJECT FILTER [dotnet test arguments...]: one dotnet test run, its results in
+# $OUT/NAME.trx. An empty FILTER runs the whole project; a --filter among the arguments narrows it.
+run_tests() {
+  local name="$1" project="$2" filter="$3" rest=()
+  shift 3
+  while (($#)); do
+    if [[ "$1" == --filter && $# -gt 1 ]]; then filter="${filter:+($filter)&}($2)"; shift 2; else rest+=("$1"); shift; fi
+  done
+  log "Testing $name"
+  dotnet test "$project" -c "$CONFIGURATION" --no-build -nologo ${filter:+--filter "$filter"} \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
+    --results-directory "$OUT" "${rest[@]}"
+}
+
+# in_background NAME COMMAND...: runs a command or function at a lower priority while the deploy
+# tests run, which spend about half their time waiting on their machines; its output goes to
+# $OUT/NAME.log and its process id to BACKGROUND[NAME].
+declare -A BACKGROUND=()
+in_background() {
+  local name="$1"
+  shift
+  log "Running $name alongside, at a lower priority (output in $OUT/$name.log)"
+  (renice -n 10 -p "$BASHPID" >/dev/null && "$@") >"$OUT/$name.log" 2>&1 &
+  BACKGROUND[$name]=$!
+}
+
+# finish_background NAME: waits for it, shows its output, and fails as it did.
+finish_background() {
+  local name="$1" status=0
+  wait "${BACKGROUND[$name]}" || status=$?
+  log "Output of $name"
+  cat "$OUT/$name.log" >&2
+  return "$status"
+}
+
 main() {
   cd "$ROOT"
   local fast=0
@@ -136,34 +176,32 @@ main() {
   log "Building ($CONFIGURATION)"
   dotnet build Stuff.slnx -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly >&2
 
-  local projects=(tests/Stuff.Tests/Stuff.Tests.csproj tests/Stuff.Browser/Stuff.Browser.csproj tests/Stuff.Deploy/Stuff.Deploy.csproj)
-  local filter=() other_failures=0
+  local status=0
   if ((fast)); then
-    projects=(tests/Stuff.Tests/Stuff.Tests.csproj)
-    # A --filter of the caller's narrows the fast set further.
-    local fast_filter="Category!=Deploy&Category!=Load&Category!=Template" rest=()
-    while (($#)); do
-      if [[ "$1" == --filter && $# -gt 1 ]]; then fast_filter="($fast_filter)&($2)"; shift 2; else rest+=("$1"); shift; fi
-    done
-    set -- "${rest[@]}"
-    filter=(--filter "$fast_filter")
-  else
-    check_format || other_failures=1
-    prepare_deploy
-    host_fingerprint >"$OUT/host-before.txt"
+    run_tests Stuff.Tests tests/Stuff.Tests/Stuff.Tests.csproj "Category!=Deploy&Category!=Load&Category!=Template" "$@" >&2 || status=1
+    summarize 1 0 || status=1
+    return "$status"
   fi
 
-  local project name status=0
-  for project in "${projects[@]}"; do
-    name="$(basename "$project" .csproj)"
-    log "Testing $name"
-    dotnet test "$project" -c "$CONFIGURATION" --no-build -nologo "${filter[@]}" \
-      --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
-      --results-directory "$OUT" "$@" >&2 || status=1
-  done
-  if ((!fast)); then check_host_unchanged || other_failures=$((other_failures + 1)); fi
+  prepare_deploy
+  host_fingerprint >"$OUT/host-before.txt"
+  run_tests Stuff.Tests tests/Stuff.Tests/Stuff.Tests.csproj "Category!=Template" "$@" >&2 || status=1
+  # The sites generated from the template and the format check are mostly compilation: they
+  # use the cores the deploy tests leave idle. Build servers started so far run at normal
+  # priority; theirs start anew, niced with them.
+  dotnet build-server shutdown >/dev/null 2>&1 || true
+  in_background Stuff.Tests.Template run_tests Stuff.Tests.Template tests/Stuff.Tests/Stuff.Tests.csproj "Category=Template" "$@"
+  in_background format check_format
+  run_tests Stuff.Browser tests/Stuff.Browser/Stuff.Browser.csproj "" "$@" >&2 || status=1
+  run_tests Stuff.Deploy tests/Stuff.Deploy/Stuff.Deploy.csproj "" "$@" >&2 || status=1
+  # The template's failures are counted through its result file, the format check's here.
+  finish_background Stuff.Tests.Template || status=1
+  local other_failures=0
+  finish_background format || other_failures=1
+  dotnet build-server shutdown >/dev/null 2>&1 || true
+  check_host_unchanged || other_failures=$((other_failures + 1))
   if [[ -d "$OUT/screenshots" ]]; then log "Screenshots of the browser tests: $OUT/screenshots"; fi
-  summarize "${#projects[@]}" "$other_failures" || status=1
+  summarize 4 "$other_failures" || status=1
   return "$status"
 }
 
