@@ -17,8 +17,22 @@ public static class SetupCommand
     {
         var domain = new Option<string>("--domain") { Description = "The name the site is reached by, e.g. example.org.", Required = true };
         var basePath = new Option<string>("--base-path") { Description = "The path the site lives under.", DefaultValueFactory = _ => "/stuff" };
-        var tls = new Option<string?>("--tls") { Description = "self-signed: make a certificate here (for trying it out)." };
-        tls.AcceptOnlyFromAmong("self-signed");
+        var tls = new Option<string?>("--tls")
+        {
+            Description = "acme: a certificate from an ACME certificate authority (Let's Encrypt unless --acme-ca) that Apache's mod_md gets and renews, accepting the CA's terms of service; self-signed: make a certificate here (for trying it out).",
+        };
+        tls.AcceptOnlyFromAmong("acme", "self-signed");
+        var email = new Option<string?>("--email") { Description = "With --tls acme: the address the certificate authority writes to about expiry and problems.", HelpName = "ADDRESS" };
+        var acmeCa = new Option<string?>("--acme-ca") { Description = $"With --tls acme: the ACME directory URL of another certificate authority (default {AcmeSettings.LetsEncrypt}).", HelpName = "URL" };
+        var acmeCaRoot = new Option<FileInfo?>("--acme-ca-root") { Description = "With --tls acme: a PEM file with the root that the certificate authority's own API certificate comes from (a company or test CA).", HelpName = "FILE" };
+        var acmeChallenge = new Option<string?>("--acme-challenge") { Description = "With --tls acme: how the CA checks this server has the name: http-01 (port 80, the default) or tls-alpn-01 (port 443).", HelpName = "TYPE" };
+        acmeChallenge.AcceptOnlyFromAmong(AcmeSettings.Challenges);
+        var acmeCheckInterval = new Option<int?>("--acme-check-interval")
+        {
+            Description = "With --tls acme, for tests against a test CA with short-lived certificates only: how often mod_md looks at its certificates, in seconds (default: mod_md's 12 hours).",
+            HelpName = "SECONDS",
+        };
+        acmeCheckInterval.AcceptRange(1, 86400, "--acme-check-interval must be from 1 to 86400 seconds.");
         var certificate = new Option<FileInfo?>("--tls-cert") { Description = "A PEM certificate (with its chain) to serve.", HelpName = "FILE" };
         var key = new Option<FileInfo?>("--tls-key") { Description = "The PEM private key of --tls-cert.", HelpName = "FILE" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Change nothing; print every command and file the setup would run and write." };
@@ -50,12 +64,16 @@ public static class SetupCommand
 
         var command = new Command("setup", "Install and configure everything the site needs on this server (run as root).")
         {
-            domain, basePath, tls, certificate, key, instances, appHosts, readyTimeout, noAutoUpdates, dryRun,
+            domain, basePath, tls, email, acmeCa, acmeCaRoot, acmeChallenge, acmeCheckInterval, certificate, key, instances, appHosts, readyTimeout, noAutoUpdates, dryRun,
         };
         command.SetAction(StuffCommandLine.Guard(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
             var settings = Settings(parse.GetRequiredValue(domain), parse.GetValue(basePath), parse.GetValue(tls), parse.GetValue(certificate), parse.GetValue(key));
+            settings = settings with
+            {
+                Acme = Acme(settings.Tls, parse.GetValue(email), parse.GetValue(acmeCa), parse.GetValue(acmeCaRoot), parse.GetValue(acmeChallenge), parse.GetValue(acmeCheckInterval)),
+            };
             var shell = new ProcessShell();
             var facts = await HostFacts.DetectAsync(shell, cancellationToken);
             var layout = new Layout(facts.Family, facts.PostgresVersion);
@@ -113,9 +131,9 @@ public static class SetupCommand
             ?? throw new UserFacingException("--base-path must be a path such as /stuff (letters, digits, '-', '_', '.').");
 
         if (tls is not null && (certificate is not null || key is not null))
-            throw new UserFacingException("Give either --tls self-signed or --tls-cert with --tls-key, not both.");
+            throw new UserFacingException($"Give either --tls {tls} or --tls-cert with --tls-key, not both.");
         if (tls is null && (certificate is null || key is null))
-            throw new UserFacingException("HTTPS needs a certificate: --tls self-signed, or --tls-cert FILE --tls-key FILE.");
+            throw new UserFacingException("HTTPS needs a certificate: --tls acme --email ADDRESS (from Let's Encrypt), --tls self-signed, or --tls-cert FILE --tls-key FILE.");
         foreach (var file in new[] { certificate, key })
             if (file is { Exists: false }) throw new UserFacingException($"{file.FullName} does not exist.");
 
@@ -123,7 +141,48 @@ public static class SetupCommand
         var source = AppContext.BaseDirectory.TrimEnd('/');
         if (!File.Exists(Path.Combine(source, "stuff")))
             throw new UserFacingException("stuff setup installs the published executable it is run from; publish first (see the README's Deploy section) and run ./stuff setup from there.");
-        return new SetupSettings(domain, normalized, tls is null ? TlsMode.Provided : TlsMode.SelfSigned, certificate?.FullName, key?.FullName, source);
+        var mode = tls switch { "acme" => TlsMode.Acme, "self-signed" => TlsMode.SelfSigned, _ => TlsMode.Provided };
+        return new SetupSettings(domain, normalized, mode, certificate?.FullName, key?.FullName, source);
+    }
+
+    /// <summary>The --acme-* options: only with --tls acme, and each one checked before anything changes.</summary>
+    private static AcmeSettings? Acme(TlsMode mode, string? email, string? ca, FileInfo? caRoot, string? challenge, int? checkInterval)
+    {
+        if (mode != TlsMode.Acme)
+        {
+            if (email is not null || ca is not null || caRoot is not null || challenge is not null || checkInterval is not null)
+                throw new UserFacingException("--email and the --acme-* options go with --tls acme.");
+            return null;
+        }
+        email = email?.Trim();
+        if (email is not { Length: > 0 })
+            throw new UserFacingException("--tls acme needs --email ADDRESS: the certificate authority writes there about expiry and problems.");
+        if (!IsEmail(email))
+            throw new UserFacingException($"--email must be an address such as admin@example.org, not '{email}'.");
+        ca ??= AcmeSettings.LetsEncrypt;
+        if (!Uri.TryCreate(ca, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttps || ca.Any(char.IsWhiteSpace))
+            throw new UserFacingException($"--acme-ca must be the https URL of an ACME directory, such as {AcmeSettings.LetsEncrypt}, not '{ca}'.");
+        if (caRoot is not null)
+        {
+            if (!caRoot.Exists) throw new UserFacingException($"{caRoot.FullName} does not exist.");
+            try
+            {
+                using var root = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(caRoot.FullName));
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                throw new UserFacingException($"--acme-ca-root: {caRoot.FullName} is not a PEM certificate.");
+            }
+        }
+        return new AcmeSettings(email, ca, caRoot?.FullName, challenge ?? AcmeSettings.Http01, checkInterval);
+    }
+
+    /// <summary>One address, as mod_md writes it into a mailto: URL: no spaces, one @, a dot in the domain.</summary>
+    private static bool IsEmail(string value)
+    {
+        var at = value.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 && at == value.LastIndexOf('@') && value.IndexOf('.', at) > at + 1 && !value.EndsWith('.')
+            && value.All(c => c > ' ' && c < 127 && c is not ('<' or '>' or '"' or '\\' or ',' or ';'));
     }
 
     private static async Task<int> RunAsync(SetupContext context, IReadOnlyList<Step> steps, TextWriter output, CancellationToken cancellationToken)

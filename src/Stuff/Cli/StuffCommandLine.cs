@@ -128,6 +128,12 @@ public static class StuffCommandLine
     /// a value that is no number at all is the parser's own error, so only numbers are judged here.
     /// </summary>
     public static void AcceptRange(this Option<int> option, int min, int max, string message) =>
+        AcceptRange((Option)option, min, max, message);
+
+    public static void AcceptRange(this Option<int?> option, int min, int max, string message) =>
+        AcceptRange((Option)option, min, max, message);
+
+    private static void AcceptRange(Option option, int min, int max, string message) =>
         option.Validators.Add(result =>
         {
             if (result.Tokens is [var token]

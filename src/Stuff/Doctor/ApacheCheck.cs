@@ -30,9 +30,9 @@ public sealed class ApacheCheck : DoctorCheck
                     $"correct the file and line named above; {ctl} -t must say Syntax OK before Apache can start or reload (a reload with a broken file keeps the old configuration; a restart stops Apache)"));
         }
 
-        var missing = await context.Apache.MissingModulesAsync(cancellationToken);
+        var missing = await context.Apache.MissingModulesAsync(context.Site?.Acme is not null, cancellationToken);
         findings.Add(missing.Count == 0
-            ? Finding.Ok("apache-modules", "Apache modules", string.Join(", ", Apache.Modules) + " enabled")
+            ? Finding.Ok("apache-modules", "Apache modules", string.Join(", ", Apache.ModulesFor(context.Site?.Acme is not null)) + " enabled")
             : Finding.Failed("apache-modules", "Apache modules", "not enabled: " + string.Join(", ", missing),
                 string.Join("; ", missing.Select(ApacheFacts.WhatModuleDoes)),
                 context.Facts.Family == Family.Debian

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Stuff.Server;
 
 namespace Stuff.Doctor;
 
@@ -11,8 +12,49 @@ public sealed class TlsCheck : DoctorCheck
     public const int FailDays = 14;
     public const int WarnDays = 30;
 
-    public override Task<IReadOnlyList<Finding>> RunAsync(DoctorContext context, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<Finding>>([Judge(context)]);
+    public override async Task<IReadOnlyList<Finding>> RunAsync(DoctorContext context, CancellationToken cancellationToken) =>
+        [context.Site?.Acme is { } acme ? await ManagedAsync(context, acme, cancellationToken) : Judge(context)];
+
+    /// <summary>
+    /// A certificate mod_md manages: the one Apache serves (issuer, expiry), mod_md's next
+    /// renewal, a failed attempt with the CA's reason, a renewal waiting for a reload.
+    /// </summary>
+    private static async Task<Finding> ManagedAsync(DoctorContext context, AcmeSettings acme, CancellationToken cancellationToken)
+    {
+        var domain = context.Site?.ManagedDomain ?? context.Domain;
+        var rerun = $"sudo {context.Layout.Executable} setup --domain {domain} --tls acme --email {acme.Email}{(acme.Ca == AcmeSettings.LetsEncrypt ? "" : $" --acme-ca {acme.Ca}")}";
+        var status = await ManagedCertificate.StatusAsync(domain, cancellationToken);
+        if (status is null)
+            return Finding.Failed(Id, Name, $"mod_md has no status for {domain} (https://127.0.0.1{AcmeSettings.StatusPath}/{domain} does not answer)",
+                "Apache is not running, does not load mod_md, or its site file was changed", $"run setup again: {rerun}");
+        using var served = await ManagedCertificate.ServedAsync(domain, cancellationToken);
+        AcmeFailure? failure = status.Failing ? ManagedCertificate.Explain(status, LogTail.Read(context.Layout.ApacheMainErrorLog, 200), domain, acme) : null;
+        if (served is null || ManagedCertificate.IsFallback(served) || status.Certificate is null)
+        {
+            if (status.WaitsForReload)
+                return Finding.Failed(Id, Name, $"the certificate for {domain} from the CA is ready but not served yet", "Apache serves it after a graceful reload",
+                    context.ReloadApache);
+            return failure is null
+                ? Finding.Failed(Id, Name, $"no certificate from the CA for {domain} yet", "browsers refuse the fallback certificate Apache serves meanwhile (and it answers 503)",
+                    $"wait a minute and look again; mod_md is asking {acme.Ca}")
+                : Finding.Failed(Id, Name, $"no certificate from the CA for {domain}: {failure.Reason}", failure.Cause, failure.Fix);
+        }
+
+        var verdict = TlsFacts.Judge(served, domain, DateTime.UtcNow);
+        if (verdict is { Fail: true } v)
+            return Finding.Failed(Id, Name, $"the certificate {v.Summary}", failure?.Reason ?? v.Cause, failure?.Fix ?? $"look at mod_md's renewals in {context.Layout.ApacheMainErrorLog}, then: {rerun}");
+        var described = $"{Describe(served)} from {served.GetNameInfo(X509NameType.SimpleName, forIssuer: true)}, managed by mod_md";
+        if (status.WaitsForReload)
+            return Finding.Warning(Id, Name, $"{described}; a renewed certificate waits for a graceful reload",
+                $"{AcmeSettings.ReloadPathUnit} reloads Apache when mod_md says it renewed; until a reload the old certificate is served", context.ReloadApache);
+        if (failure is not null)
+            return Finding.Warning(Id, Name, $"{described}; its renewal failed: {failure.Reason}", $"{failure.Cause}; mod_md tries again by itself", failure.Fix);
+        if (context.Facts.HasSystemd && !(await context.Shell.RunAsync("systemctl", ["is-active", "--quiet", AcmeSettings.ReloadPathUnit], cancellationToken)).Ok)
+            return Finding.Warning(Id, Name, $"{described}; {AcmeSettings.ReloadPathUnit} is not watching",
+                "a renewed certificate would wait for a reload by hand", $"sudo systemctl enable --now {AcmeSettings.ReloadPathUnit}");
+        var next = status.RenewAt is { } at ? $"; renewal from {at.UtcDateTime:yyyy-MM-dd HH:mm} UTC" : "";
+        return Finding.Ok(Id, Name, described + next);
+    }
 
     private static Finding Judge(DoctorContext context)
     {

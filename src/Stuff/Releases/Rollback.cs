@@ -62,15 +62,16 @@ public sealed class Rollback(IShell shell, HostFacts facts, TextWriter output)
         var env = EnvFile.ReadValues(layout.EnvFile);
         var domain = env.GetValueOrDefault("STUFF_DOMAIN") is { Length: > 0 } d ? d : throw new UserFacingException($"STUFF_DOMAIN is missing from {layout.EnvFile}; run stuff setup again.");
         var basePath = StuffOptions.NormalizeBasePath(env.GetValueOrDefault("STUFF_BASE_PATH")) ?? "";
+        var site = ApacheSite.Read(layout.ApacheSiteFile);
         var selfSigned = false;
-        if (File.Exists(layout.CertificateFile))
+        if (site?.Acme is null && File.Exists(layout.CertificateFile))
         {
             using var certificate = X509CertificateLoader.LoadCertificateFromFile(layout.CertificateFile);
             selfSigned = certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData);
         }
-        return new SetupSettings(domain, basePath, selfSigned ? TlsMode.SelfSigned : TlsMode.Provided, null, null, ReleaseStore.BinOf(release),
-            Math.Max(1, layout.Releases.LiveInstances))
-        { AppHosts = AppHost.InSite(layout.ApacheSiteFile) };
+        var mode = site?.Acme is not null ? TlsMode.Acme : selfSigned ? TlsMode.SelfSigned : TlsMode.Provided;
+        return new SetupSettings(domain, basePath, mode, null, null, ReleaseStore.BinOf(release), Math.Max(1, layout.Releases.LiveInstances))
+        { AppHosts = AppHost.InSite(layout.ApacheSiteFile), Acme = site?.Acme };
     }
 
     private async Task RevertMigrationsAsync(SetupContext context, string live, string previous, CancellationToken cancellationToken)

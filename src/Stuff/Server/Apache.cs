@@ -6,6 +6,9 @@ public sealed class Apache(IShell shell, Layout layout, bool systemd)
     /// <summary>What the site in Apache uses.</summary>
     public static readonly string[] Modules = ["proxy", "proxy_http", "headers", "ssl", "alias", "proxy_balancer", "lbmethod_byrequests", "slotmem_shm"];
 
+    /// <summary>The site's modules, with mod_md when a certificate authority provides the certificate.</summary>
+    public static IReadOnlyList<string> ModulesFor(bool acme) => acme ? [.. Modules, "md"] : Modules;
+
     public async Task<bool> IsRunningAsync(CancellationToken cancellationToken) => systemd
         ? (await shell.RunAsync("systemctl", ["is-active", "--quiet", layout.ApacheService], cancellationToken)).Ok
         : (await shell.RunAsync("pgrep", ["-x", layout.ApacheService], cancellationToken)).Ok;
@@ -14,12 +17,13 @@ public sealed class Apache(IShell shell, Layout layout, bool systemd)
     public bool SiteEnabled => layout.ApacheSiteEnabledFile is not { } enabled || File.Exists(enabled);
 
     /// <summary>The site's modules that Apache loads: Debian's mods-enabled links, or `httpd -M` elsewhere.</summary>
-    public async Task<IReadOnlyList<string>> MissingModulesAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> MissingModulesAsync(bool acme, CancellationToken cancellationToken)
     {
-        if (layout.Family == Family.Debian) return [.. Modules.Where(m => !File.Exists($"/etc/apache2/mods-enabled/{m}.load"))];
+        var wanted = ModulesFor(acme);
+        if (layout.Family == Family.Debian) return [.. wanted.Where(m => !File.Exists($"/etc/apache2/mods-enabled/{m}.load"))];
         var list = await shell.TryRunAsync("httpd", ["-M"], cancellationToken);
         var loaded = LoadedModules(list?.Output ?? "");
-        return [.. Modules.Where(m => !loaded.Contains(m))];
+        return [.. wanted.Where(m => !loaded.Contains(m))];
     }
 
     /// <summary>Module names (proxy_http ...) from `httpd -M` output.</summary>
@@ -60,6 +64,13 @@ public sealed class Apache(IShell shell, Layout layout, bool systemd)
             // graceful starts Apache when it is not running, and lets in-flight requests finish when it is.
             await shell.MustAsync(layout.ApacheCtl, ["graceful"], cancellationToken);
         }
+    }
+
+    /// <summary>Stops and starts Apache: requests in flight are cut, so only where a reload does not do.</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        if (systemd) await shell.MustAsync("systemctl", ["restart", layout.ApacheService], cancellationToken);
+        else await shell.MustAsync(layout.ApacheCtl, ["restart"], cancellationToken);
     }
 
     /// <summary>What <see cref="ReloadAsync"/> runs, as a dry run shows it.</summary>

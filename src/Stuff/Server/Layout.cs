@@ -49,6 +49,15 @@ public sealed record Layout(Family Family, int PostgresVersion)
     public string ApacheLogs => Family == Family.Debian ? "${APACHE_LOG_DIR}" : "logs";
     public string ApacheErrorLog => Family == Family.Debian ? "/var/log/apache2/stuff-error.log" : "/var/log/httpd/stuff-error.log";
 
+    /// <summary>Apache's own error log, where mod_md writes what the certificate authority answered.</summary>
+    public string ApacheMainErrorLog => Family == Family.Debian ? "/var/log/apache2/error.log" : "/var/log/httpd/error_log";
+
+    /// <summary>The user Apache's children run as, and mod_md's message command with them.</summary>
+    public string ApacheUser => Family == Family.Debian ? "www-data" : "apache";
+
+    /// <summary>mod_md's store (its default, MDStoreDir): accounts, certificates, keys, and staged renewals.</summary>
+    public string MdStore => Family == Family.Debian ? "/etc/apache2/md" : "/var/lib/httpd/md";
+
     public string CertificateFile => Family == Family.Debian ? "/etc/ssl/certs/stuff.crt" : "/etc/pki/tls/certs/stuff.crt";
     public string KeyFile => Family == Family.Debian ? "/etc/ssl/private/stuff.key" : "/etc/pki/tls/private/stuff.key";
 
@@ -58,5 +67,5 @@ public sealed record Layout(Family Family, int PostgresVersion)
 
     public IReadOnlyList<string> Packages => Family == Family.Debian
         ? ["apache2", "postgresql", "openssl"]
-        : ["httpd", "mod_ssl", "postgresql-server", "openssl", "policycoreutils-python-utils"];
+        : ["httpd", "mod_ssl", "mod_md", "postgresql-server", "openssl", "policycoreutils-python-utils"];
 }

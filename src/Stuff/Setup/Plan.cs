@@ -18,6 +18,7 @@ public static class Plan
         new PgHbaStep(),
         new FirewallStep(),
         new TlsStep(),
+        new AcmeRenewalStep(),
         new SelinuxStep(),
         new BackupBeforeMigrationsStep(),
         new MigrateStep(),
@@ -25,6 +26,7 @@ public static class Plan
         new BackupScheduleStep(),
         new ServiceStep(),
         new ApacheSiteStep(),
+        new AcmeCertificateStep(),
         new RetireStep(),
         new VerifyStep(),
     ];

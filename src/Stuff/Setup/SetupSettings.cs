@@ -1,6 +1,6 @@
 namespace Stuff.Setup;
 
-public enum TlsMode { SelfSigned, Provided }
+public enum TlsMode { SelfSigned, Provided, Acme }
 
 /// <summary>What the person asked for on the command line.</summary>
 public sealed record SetupSettings(
@@ -22,6 +22,12 @@ public sealed record SetupSettings(
 
     /// <summary>Turn on the distribution's automatic security updates (off with --no-auto-updates: left as they are).</summary>
     public bool AutoUpdates { get; init; } = true;
+
+    /// <summary>With --tls acme: the certificate authority, contact and challenge mod_md uses.</summary>
+    public Server.AcmeSettings? Acme { get; init; }
+
+    /// <summary>How long setup waits for the first certificate from the certificate authority.</summary>
+    public TimeSpan AcmeWithin { get; init; } = TimeSpan.FromMinutes(3);
 
     /// <summary>Apache reaches the app through its balancer rather than straight to the one instance.</summary>
     public bool Balanced => Instances > 1 || AppHosts.Count > 0;

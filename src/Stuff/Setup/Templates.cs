@@ -51,7 +51,42 @@ public static class Templates
             ["balanced"] = balanced,
             ["members"] = balanced ? members : [],
             ["target"] = balanced ? $"balancer://stuff{basePath}/" : $"http://127.0.0.1:{context.LivePort}{basePath}/",
+            ["acme"] = settings.Acme is not null,
+            ["acme_ca"] = settings.Acme?.Ca ?? "",
+            ["acme_email"] = settings.Acme?.Email ?? "",
+            ["acme_ca_root"] = settings.Acme?.CaRoot is null ? false : AcmeSettings.CaRootCopy,
+            ["acme_challenge"] = settings.Acme?.Challenge ?? "",
+            ["acme_alpn"] = settings.Acme?.Challenge == AcmeSettings.TlsAlpn01,
+            ["acme_check_interval"] = settings.Acme?.CheckIntervalSeconds is { } seconds ? $"{seconds}s" : false,
+            ["acme_message_command"] = AcmeSettings.MessageCommand,
+            ["acme_reloader"] = context.Facts.HasSystemd ? AcmeSettings.ReloadPathUnit : AcmeSettings.ReloadCronFile,
+            ["acme_status_path"] = AcmeSettings.StatusPath,
         }));
+    }
+
+    /// <summary>
+    /// What serves a renewed certificate without a person: mod_md's message command, and as root a
+    /// systemd path unit (or a cron entry where systemd does not run) that reloads Apache gracefully.
+    /// </summary>
+    public static IEnumerable<FileSpec> AcmeReload(SetupContext context)
+    {
+        var layout = context.Layout;
+        var values = new Dictionary<string, object>
+        {
+            ["renewed_flag"] = AcmeSettings.RenewedFlag,
+            ["reloader"] = context.Facts.HasSystemd ? AcmeSettings.ReloadPathUnit : AcmeSettings.ReloadCronFile,
+            ["service_unit"] = AcmeSettings.ReloadServiceUnit,
+            ["apache_service"] = layout.ApacheService,
+            ["apache_ctl"] = layout.ApacheCtl,
+        };
+        yield return new FileSpec(AcmeSettings.MessageCommand, "root", "root", (UnixFileMode)0b111_101_101, ServerFiles.Render("acme-message", values));
+        if (!context.Facts.HasSystemd)
+        {
+            yield return new FileSpec(AcmeSettings.ReloadCronFile, "root", "root", rw_r__r__, ServerFiles.Render("stuff-acme-reload.cron", values));
+            yield break;
+        }
+        yield return new FileSpec($"/etc/systemd/system/{AcmeSettings.ReloadPathUnit}", "root", "root", rw_r__r__, ServerFiles.Render("stuff-acme-reload.path", values));
+        yield return new FileSpec($"/etc/systemd/system/{AcmeSettings.ReloadServiceUnit}", "root", "root", rw_r__r__, ServerFiles.Render("stuff-acme-reload.service", values));
     }
 
     /// <summary>/etc/stuff/stuff.env; its shown form has a placeholder where the password goes.</summary>

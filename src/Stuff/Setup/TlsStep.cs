@@ -4,7 +4,10 @@ using Stuff.Server;
 
 namespace Stuff.Setup;
 
-/// <summary>The certificate Apache serves: a self-signed one made here, or the one given, copied into place.</summary>
+/// <summary>
+/// The certificate Apache serves: a self-signed one made here, or the one given, copied into place.
+/// With --tls acme there is no file to install: mod_md gets the certificate (<see cref="AcmeCertificateStep"/>).
+/// </summary>
 public sealed class TlsStep : Step
 {
     public override string Name => "TLS certificate";
@@ -12,6 +15,8 @@ public sealed class TlsStep : Step
     public override IEnumerable<string> Describe(SetupContext context)
     {
         var layout = context.Layout;
+        if (context.Settings.Acme is { } acme)
+            return [$"none to install: Apache's mod_md gets the certificate for {context.Settings.Domain} from {acme.Ca} once the site is in Apache"];
         if (context.Settings.Tls == TlsMode.SelfSigned)
             return [$"run openssl req -x509 -newkey rsa:3072 -sha256 -nodes -days 825 -subj /CN={context.Settings.Domain} -addext subjectAltName=DNS:{context.Settings.Domain} -keyout {layout.KeyFile} -out {layout.CertificateFile}   (when missing, expiring within 30 days, or for another name)",
                     $"chmod 0600 {layout.KeyFile}; chmod 0644 {layout.CertificateFile}"];
@@ -21,6 +26,7 @@ public sealed class TlsStep : Step
     public override Task<string?> CheckAsync(SetupContext context, CancellationToken cancellationToken)
     {
         var layout = context.Layout;
+        if (context.Settings.Acme is not null) return Task.FromResult<string?>(null);
         if (!File.Exists(layout.CertificateFile) || !File.Exists(layout.KeyFile)) return Task.FromResult<string?>("no certificate yet");
         if (context.Settings.Tls == TlsMode.Provided)
         {

@@ -18,8 +18,11 @@ public sealed class VerifyStep : Step
         // Apache may still be taking up its new configuration: an answer that did not come is asked again for a few seconds.
         await Wait.UntilAsync(async token =>
         {
-            // A self-signed certificate is the point of --tls self-signed; a given one must validate.
-            (http, https) = await FrontDoor.AskAsync(context.Settings.Domain, context.Settings.BasePath, context.Settings.Tls == TlsMode.SelfSigned,
+            // A self-signed certificate is the point of --tls self-signed; a given one, or one from
+            // Let's Encrypt, must validate; another CA's root is its users' to trust (the
+            // certificate step checked that Apache serves the one mod_md got).
+            var anyCertificate = context.Settings.Tls == TlsMode.SelfSigned || context.Settings.Acme is { } acme && acme.Ca != AcmeSettings.LetsEncrypt;
+            (http, https) = await FrontDoor.AskAsync(context.Settings.Domain, context.Settings.BasePath, anyCertificate,
                 TimeSpan.FromSeconds(15), token);
             return http.Error is null && https.Error is null;
         }, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1), cancellationToken);

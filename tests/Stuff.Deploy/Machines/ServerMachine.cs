@@ -121,8 +121,22 @@ public sealed class ServerMachine : IAsyncDisposable
         Assert.True(result.ExitCode == 0, $"in {Name}'s network: script failed: {result}");
     }
 
+    /// <summary>
+    /// Starts a command of the host's (a server such as pebble) in the machine's network only,
+    /// its output appended to <paramref name="log"/>; it runs until killed.
+    /// </summary>
+    public Process StartInNetwork(string command, string log)
+    {
+        var info = new ProcessStartInfo("nsenter") { UseShellExecute = false };
+        foreach (var arg in new[] { "-t", _init.ToString(), "-n", "bash", "-c", $"exec {command} >>{log} 2>&1 </dev/null" }) info.ArgumentList.Add(arg);
+        return Process.Start(info) ?? throw new InvalidOperationException($"could not start {command}");
+    }
+
     /// <summary>A command line that runs a program of the host's in the machine's network only (for a wrapper script).</summary>
     public string InNetwork(string program) => $"nsenter -t {_init} -n {program}";
+
+    /// <summary>The machine's first process as the host sees it, for nsenter.</summary>
+    public int InitPid => _init;
 
     /// <summary>A client that reaches the machine for any host name and accepts its self-signed certificate.</summary>
     public HttpClient Client(bool followRedirects = false) => new(new SocketsHttpHandler

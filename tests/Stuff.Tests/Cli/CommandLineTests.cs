@@ -81,7 +81,7 @@ public sealed class CommandLineTests() : CliTests(DatabaseProvider.Sqlite)
     [InlineData(new[] { "backup", "--kep", "3" }, "stuff backup: unknown option '--kep' (did you mean --keep?)")]
     [InlineData(new[] { "doctor", "--nonsense" }, "stuff doctor: unknown option '--nonsense'; see `stuff doctor --help`.")]
     [InlineData(new[] { "migrat" }, "stuff: unknown command 'migrat' (did you mean migrate?)")]
-    [InlineData(new[] { "setup", "--domain", "localhost", "--tls", "letsencrypt", "--dry-run" }, "stuff setup: Argument 'letsencrypt' not recognized. Must be one of: 'self-signed'; see `stuff setup --help`.")]
+    [InlineData(new[] { "setup", "--domain", "localhost", "--tls", "letsencrypt", "--dry-run" }, "stuff setup: Argument 'letsencrypt' not recognized. Must be one of: 'acme' 'self-signed'; see `stuff setup --help`.")]
     [InlineData(new[] { "backup", "--keep", "0" }, "stuff backup: --keep must be 1 or more; see `stuff backup --help`.")]
     public async Task A_mistyped_command_line_names_the_mistake_and_the_closest_valid_choice(string[] args, string expected)
     {

@@ -75,4 +75,117 @@ public sealed class SetupCommandTests
         Assert.DoesNotContain("   at ", result.Error + result.Output);
         Assert.DoesNotContain("The plan", result.Output);
     }
+
+    private static Task<CliResult> AcmeDryRunAsync(params string[] args) =>
+        Stuff.RunAsync(["setup", "--domain", "example.org", "--tls", "acme", .. args, "--dry-run"]);
+
+    [Fact]
+    public async Task Acme_asks_lets_encrypt_by_default_over_http_01_and_says_it_accepts_the_terms()
+    {
+        var result = await AcmeDryRunAsync("--email", "admin@example.org");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("| MDCertificateAuthority https://acme-v02.api.letsencrypt.org/directory", result.Output);
+        Assert.Contains("| MDContactEmail admin@example.org", result.Output);
+        Assert.Contains("| MDCertificateAgreement accepted", result.Output);
+        Assert.Contains("| MDCAChallenges http-01", result.Output);
+        Assert.Contains("| MDomain example.org", result.Output);
+        Assert.Contains("terms of service were accepted by asking for", result.Output);
+        Assert.DoesNotContain("MDCheckInterval", result.Output);
+        Assert.DoesNotContain("MDCACertificateFile", result.Output);
+        // No certificate file: mod_md supplies it, and status is for this machine only.
+        Assert.DoesNotContain("SSLCertificateFile", result.Output);
+        Assert.Contains("SetHandler md-status", result.Output);
+        Assert.Contains("Require local", result.Output);
+        Assert.Contains("a2enmod proxy proxy_http headers ssl alias proxy_balancer lbmethod_byrequests slotmem_shm md", result.Output);
+        // mod_md's message after a renewal, for the root-owned reload (a path unit, or cron without systemd).
+        Assert.Contains("file /opt/stuff/acme-message (root:root 0755)", result.Output);
+        Assert.Matches("stuff-acme-reload\\.(path|cron)", result.Output);
+        Assert.Contains("wait up to 3 minutes until mod_md has the certificate for example.org", result.Output);
+    }
+
+    [Fact]
+    public async Task Another_ca_its_root_the_tls_alpn_challenge_and_a_check_interval_go_into_apaches_site()
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"acme-root-{Guid.NewGuid():N}.pem");
+        using (var key = System.Security.Cryptography.ECDsa.Create())
+        {
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=Test ACME root", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
+            File.WriteAllText(root, certificate.ExportCertificatePem());
+        }
+        try
+        {
+            var result = await AcmeDryRunAsync("--email", "admin@example.org", "--acme-ca", "https://ca.internal:14000/dir", "--acme-ca-root", root,
+                "--acme-challenge", "tls-alpn-01", "--acme-check-interval", "5");
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Contains("| MDCertificateAuthority https://ca.internal:14000/dir", result.Output);
+            Assert.Contains("| MDCACertificateFile /var/lib/stuff-acme/ca-root.pem", result.Output);
+            Assert.Contains("| MDCAChallenges tls-alpn-01", result.Output);
+            Assert.Contains("| MDCheckInterval 5s", result.Output);
+            Assert.Contains("|     Protocols h2 http/1.1 acme-tls/1", result.Output);
+            Assert.Contains("file /var/lib/stuff-acme/ca-root.pem (root:root 0644)", result.Output);
+        }
+        finally
+        {
+            File.Delete(root);
+        }
+    }
+
+    [Theory]
+    [InlineData(new string[0], "--tls acme needs --email ADDRESS")]
+    [InlineData(new[] { "--email", "admin" }, "--email must be an address such as admin@example.org, not 'admin'")]
+    [InlineData(new[] { "--email", "a@b@example.org" }, "--email must be an address")]
+    [InlineData(new[] { "--email", "admin@example.org", "--acme-ca", "http://ca.internal/dir" }, "--acme-ca must be the https URL of an ACME directory")]
+    [InlineData(new[] { "--email", "admin@example.org", "--acme-ca", "not a url" }, "--acme-ca must be the https URL of an ACME directory")]
+    [InlineData(new[] { "--email", "admin@example.org", "--acme-ca-root", "/nonexistent/root.pem" }, "/nonexistent/root.pem does not exist")]
+    public async Task Acme_settings_that_cannot_work_are_refused_before_anything_happens(string[] args, string expected)
+    {
+        var result = await AcmeDryRunAsync(args);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(expected, result.Error);
+        Assert.DoesNotContain("   at ", result.Error + result.Output);
+        Assert.DoesNotContain("The plan", result.Output);
+    }
+
+    [Theory]
+    [InlineData("--acme-challenge", "dns-01", "'http-01'")]
+    [InlineData("--acme-check-interval", "0", "--acme-check-interval must be from 1 to 86400 seconds")]
+    public async Task Acme_values_outside_their_choices_are_refused(string option, string value, string expected)
+    {
+        var result = await AcmeDryRunAsync("--email", "admin@example.org", option, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Error);
+        Assert.Empty(result.Output);
+    }
+
+    [Fact]
+    public async Task Acme_options_without_tls_acme_are_refused()
+    {
+        var result = await DryRunAsync("--email", "admin@example.org");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("--email and the --acme-* options go with --tls acme", result.Error);
+    }
+
+    [Fact]
+    public async Task A_root_that_is_not_a_certificate_is_refused()
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"acme-root-{Guid.NewGuid():N}.pem");
+        File.WriteAllText(root, "not a certificate\n");
+        try
+        {
+            var result = await AcmeDryRunAsync("--email", "admin@example.org", "--acme-ca-root", root);
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains($"--acme-ca-root: {root} is not a PEM certificate", result.Error);
+        }
+        finally
+        {
+            File.Delete(root);
+        }
+    }
 }

@@ -89,7 +89,7 @@ public sealed class PlanTests
         Assert.Contains("SSLCertificateFile /etc/pki/tls/certs/stuff.crt", site.Content);
         Assert.Equal("/var/lib/pgsql/data/pg_hba.conf", context.Layout.PgHbaFile);
         var plan = Plan(context);
-        Assert.Contains("dnf install -y httpd mod_ssl postgresql-server openssl policycoreutils-python-utils", plan);
+        Assert.Contains("dnf install -y httpd mod_ssl mod_md postgresql-server openssl policycoreutils-python-utils", plan);
         Assert.Contains("postgresql-setup --initdb", plan);
         Assert.DoesNotContain("a2enmod", plan);
     }
@@ -265,6 +265,31 @@ public sealed class PlanTests
         Assert.Contains("restorecon -R /var/www/stuff", commands);
         Assert.DoesNotContain(commands, c => c.Contains("setenforce", StringComparison.Ordinal) || c.Contains("chmod 777", StringComparison.Ordinal));
         Assert.DoesNotContain("SELinux is not enforcing", Plan(context));
+    }
+
+    [Theory]
+    [InlineData(AcmeSettings.LetsEncrypt, "httpd_can_network_relay")]
+    [InlineData("https://ca.internal:14000/dir", "httpd_can_network_connect")]
+    public void With_acme_on_fedora_apache_may_reach_the_ca_and_write_its_note_and_mod_md_is_installed(string ca, string boolean)
+    {
+        var plain = Context(Family.Fedora, selinux: true, systemd: true);
+        var context = new SetupContext(new NoShell(), plain.Facts,
+            plain.Settings with { Tls = TlsMode.Acme, Acme = new AcmeSettings("admin@example.org", ca, null, AcmeSettings.Http01, null) },
+            new ReleaseStore("/nonexistent/opt/stuff"));
+
+        var commands = SelinuxStep.Commands(context).Select(c => string.Join(' ', c)).ToList();
+
+        Assert.Contains($"setsebool -P {boolean} 1", commands);
+        Assert.Contains("semanage fcontext -a -t httpd_sys_rw_content_t /var/lib/stuff-acme(/.*)?", commands);
+        Assert.Contains("restorecon -R /var/lib/stuff-acme", commands);
+        Assert.Contains("restorecon -R /var/lib/httpd/md", commands);
+        var plan = Plan(context);
+        Assert.Contains("dnf install -y httpd mod_ssl mod_md", plan);
+        Assert.Contains("directory /var/lib/stuff-acme (root:apache 0770)", plan);
+        Assert.Contains("file /etc/systemd/system/stuff-acme-reload.service (root:root 0644)", plan);
+        Assert.Contains("| ExecStart=/bin/systemctl reload httpd.service", plan);
+        Assert.DoesNotContain("SSLCertificateFile", plan);
+        Assert.DoesNotContain(commands, c => c.Contains("httpd_can_network_connect", StringComparison.Ordinal) && boolean != "httpd_can_network_connect");
     }
 
     [Fact]

@@ -161,8 +161,8 @@ public sealed partial class TemplateTests : IDisposable
             .Replace("STUFF", name.ToUpperInvariant(), StringComparison.Ordinal);
 
     /// <summary>
-    /// The site's own `./test.sh --fast`: its build and its tests. ./test.sh runs these tests at a
-    /// lower priority beside the deploy tests, so the limit only catches a run that hangs.
+    /// The site's own `./test.sh --fast`: its build and its tests. ./test.sh runs these tests beside
+    /// the deploy tests, on the cores those leave idle, so the limit only catches a run that hangs.
     /// </summary>
     private static Task<CliResult> RunFastTestsAsync(string site) =>
         Processes.RunAsync(Path.Combine(site, "test.sh"), ["--fast"], site, TimeSpan.FromMinutes(25));
