@@ -9,7 +9,8 @@ namespace Stuff.Deploy;
 /// <summary>
 /// `stuff setup --tls acme` against pebble (a real ACME server) on a set-up server's loopback,
 /// as a site's owner meets it: a CA that is down and a challenge that cannot reach port 80 stop
-/// setup with the CA's reason and the fix; then a certificate is issued, renewed by itself under
+/// setup with the CA's reason and the fix, and the doctor names those and terms not accepted;
+/// then a certificate is issued, renewed by itself under
 /// load and served without a failed request; the site switches back to self-signed and to acme
 /// again, and a second run has nothing to change.
 /// </summary>
@@ -55,6 +56,19 @@ public sealed class AcmeTests(SetUpServer server) : IClassFixture<SetUpServer>
         // 60-second certificates, looked at every 5 s: issued, then renewed and served by themselves.
         await using (var pebble = await Pebble.StartAsync(Machine, validity: TimeSpan.FromSeconds(60)))
         {
+            // Setup accepts the CA's terms for --tls acme; an edit that drops the acceptance is refused
+            // by the CA, and the doctor names it with the fix.
+            await Machine.ShAsync("sed -i '/MDCertificateAgreement/d' /etc/apache2/sites-available/stuff.conf && systemctl restart apache2");
+            Diagnosis terms = null!;
+            await Eventually.HoldsAsync(async () =>
+            {
+                (_, findings) = await Site.DoctorAsync();
+                terms = findings["tls"];
+                return terms.Summary.Contains("terms of service", StringComparison.Ordinal);
+            }, TimeSpan.FromSeconds(30), "the doctor naming the CA's terms");
+            Assert.True(terms.Verdict == "failed", terms.ToString());
+            Assert.Contains("run setup again with --tls acme", terms.Fix ?? "");
+
             var issued = await SetupAsync([.. Acme, "--acme-check-interval", "5"]);
             Assert.True(issued.ExitCode == 0, issued.ToString());
             Assert.Contains("Certificate from the CA ... changed", issued.Output);
