@@ -55,10 +55,27 @@ public static class Backup
 
         try
         {
+            SortedDictionary<string, long> counts;
             if (database.Provider == DatabaseProvider.Postgres)
             {
-                var result = await PgAsync("pg_dump", database, ["--format=custom", "--no-owner", "--no-privileges", "--file", partial], cancellationToken);
+                // The rows are counted in a transaction whose snapshot pg_dump then dumps, so the
+                // counts are exactly what the dump holds, whatever is written meanwhile.
+                await using var connection = new NpgsqlConnection(database.ConnectionString);
+                try
+                {
+                    await connection.OpenAsync(cancellationToken);
+                }
+                catch (NpgsqlException e)
+                {
+                    throw new UserFacingException($"Cannot back up {database}: {e.Message}");
+                }
+                await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+                await using var export = new NpgsqlCommand("SELECT pg_export_snapshot()", connection, transaction);
+                var snapshot = (string)(await export.ExecuteScalarAsync(cancellationToken))!;
+                counts = await RowCounts.CountAsync(connection, transaction, cancellationToken);
+                var result = await PgAsync("pg_dump", database, ["--format=custom", "--no-owner", "--no-privileges", "--snapshot", snapshot, "--file", partial], cancellationToken);
                 if (result.ExitCode != 0) throw new UserFacingException("pg_dump failed: " + result.Tail);
+                await transaction.CommitAsync(cancellationToken);
             }
             else
             {
@@ -67,7 +84,9 @@ public static class Backup
                 await using var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = partial, Pooling = false }.ConnectionString);
                 await target.OpenAsync(cancellationToken);
                 source.BackupDatabase(target);
+                counts = await RowCounts.CountSqliteAsync(target, cancellationToken);
             }
+            await RowCounts.WriteAsync(RowCounts.PathFor(final), counts, cancellationToken);
             File.Move(partial, final);
         }
         finally
@@ -75,7 +94,11 @@ public static class Backup
             File.Delete(partial);
         }
 
-        foreach (var old in List(directory).Skip(Math.Max(1, keep))) old.Delete();
+        foreach (var old in List(directory).Skip(Math.Max(1, keep)))
+        {
+            old.Delete();
+            File.Delete(RowCounts.PathFor(old.FullName));
+        }
         return new FileInfo(final);
     }
 

@@ -6,6 +6,10 @@ public static class BackupSchedule
     public const string ServiceUnit = "stuff-backup.service";
     public const string TimerUnit = "stuff-backup.timer";
 
+    /// <summary>The weekly restore drill.</summary>
+    public const string VerifyServiceUnit = "stuff-backup-verify.service";
+    public const string VerifyTimerUnit = "stuff-backup-verify.timer";
+
     /// <summary>Where systemd does not run.</summary>
     public const string CronFile = "/etc/cron.d/stuff-backup";
 

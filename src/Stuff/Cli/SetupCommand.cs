@@ -62,9 +62,15 @@ public static class SetupCommand
             Description = "Leave the system's automatic updates as they are (by default setup turns on the distribution's automatic security updates).",
         };
 
+        var backupRepository = new Option<string?>("--backup-repository")
+        {
+            Description = $"A restic repository every backup is also sent to, encrypted: /PATH, sftp:USER@HOST:/PATH, s3:https://HOST/BUCKET/PATH, b2:, rest: ... (none: no off-site copies; default: as installed). Its password comes from {Backups.OffsiteRepository.PasswordKey} in the environment, or is made for a new repository and kept in the env file.",
+            HelpName = "URL",
+        };
+
         var command = new Command("setup", "Install and configure everything the site needs on this server (run as root).")
         {
-            domain, basePath, tls, email, acmeCa, acmeCaRoot, acmeChallenge, acmeCheckInterval, certificate, key, instances, appHosts, readyTimeout, noAutoUpdates, dryRun,
+            domain, basePath, tls, email, acmeCa, acmeCaRoot, acmeChallenge, acmeCheckInterval, certificate, key, instances, appHosts, readyTimeout, noAutoUpdates, backupRepository, dryRun,
         };
         command.SetAction(StuffCommandLine.Guard(async (parse, cancellationToken) =>
         {
@@ -86,6 +92,7 @@ public static class SetupCommand
                 ReadyWithin = TimeSpan.FromSeconds(parse.GetValue(readyTimeout)),
                 AutoUpdates = !parse.GetValue(noAutoUpdates),
                 AppHosts = parse.GetResult(appHosts) is null ? AppHost.InSite(layout.ApacheSiteFile) : AppHosts(parse.GetValue(appHosts) ?? []),
+                Offsite = Offsite(parse.GetValue(backupRepository), layout),
             };
             var context = new SetupContext(shell, facts, settings);
             var steps = Plan.Steps();
@@ -177,6 +184,36 @@ public static class SetupCommand
         return new AcmeSettings(email, ca, caRoot?.FullName, challenge ?? AcmeSettings.Http01, checkInterval);
     }
 
+    /// <summary>
+    /// The off-site repository: the one given (none: no more off-site copies), else the one
+    /// installed. Its password: STUFF_BACKUP_PASSWORD from setup's environment, else the one the
+    /// env file keeps, else a new one (for a repository setup will make).
+    /// </summary>
+    private static Backups.OffsiteRepository? Offsite(string? given, Layout layout)
+    {
+        IReadOnlyDictionary<string, string?>? installed = null;
+        try
+        {
+            if (File.Exists(layout.EnvFile)) installed = EnvFile.ReadValues(layout.EnvFile);
+        }
+        catch (UserFacingException)
+        {
+            // An unreadable env file is rewritten; only a given repository counts then.
+        }
+        var url = given?.Trim() ?? installed?.GetValueOrDefault(Backups.OffsiteRepository.RepositoryKey);
+        if (url is null || url == "none" || (given is null && string.IsNullOrWhiteSpace(url))) return null;
+        if (Backups.OffsiteRepository.Problem(url) is { } problem) throw new UserFacingException($"--backup-repository: {problem}.");
+        if (url.StartsWith('/') && (url == "/" || url.StartsWith(layout.BackupDirectory + "/", StringComparison.Ordinal) || url == layout.BackupDirectory))
+            throw new UserFacingException($"--backup-repository {url} is on this server's backup directory; an off-site repository belongs on another disk or host.");
+        var password = Environment.GetEnvironmentVariable(Backups.OffsiteRepository.PasswordKey);
+        if (string.IsNullOrEmpty(password)) password = installed?.GetValueOrDefault(Backups.OffsiteRepository.PasswordKey);
+        if (string.IsNullOrEmpty(password))
+            password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).Replace('+', '-').Replace('/', '_').TrimEnd('=');
+        else if (password.Any(char.IsControl))
+            throw new UserFacingException($"{Backups.OffsiteRepository.PasswordKey} must be one line.");
+        return new Backups.OffsiteRepository(url, password);
+    }
+
     /// <summary>One address, as mod_md writes it into a mailto: URL: no spaces, one @, a dot in the domain.</summary>
     private static bool IsEmail(string value)
     {
@@ -196,6 +233,8 @@ public static class SetupCommand
             : $"Done in {total.Elapsed.TotalSeconds:0.0} s; changed: {string.Join(", ", changed)}.");
         await output.WriteLineAsync($"The site: https://{context.Settings.Domain}{context.Settings.BasePath}/ (release {ReleaseStore.NameOf(context.Releases.LiveRelease)})");
         if (await FirstUser.NeededAsync(context, cancellationToken)) await output.WriteLineAsync(FirstUser.Hint);
+        if (context.Settings.Offsite is { } offsite)
+            await output.WriteLineAsync($"Backups also go to {offsite.Display}. Keep a copy of {Backups.OffsiteRepository.PasswordKey} from {context.Layout.EnvFile} somewhere else: without it nobody can read them.");
         return 0;
     }
 }

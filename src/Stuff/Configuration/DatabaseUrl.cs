@@ -72,6 +72,17 @@ public sealed record DatabaseUrl(DatabaseProvider Provider, string ConnectionStr
         return new DatabaseUrl(DatabaseProvider.Sqlite, builder.ConnectionString, "sqlite://" + path);
     }
 
+    /// <summary>The scratch database a restore drill loads a backup into: DATABASE_drill beside a PostgreSQL database, or the given SQLite file.</summary>
+    public DatabaseUrl Scratch(string sqliteFile)
+    {
+        if (Provider == DatabaseProvider.Sqlite) return Sqlite(sqliteFile) with { ConnectionString = new SqliteConnectionStringBuilder { DataSource = sqliteFile, Pooling = false }.ConnectionString };
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString);
+        builder.Database += DrillSuffix;
+        return new DatabaseUrl(Provider, builder.ConnectionString, Display + DrillSuffix);
+    }
+
+    public const string DrillSuffix = "_drill";
+
     /// <summary>The SQLite file, for the embedded provider.</summary>
     public string? SqlitePath => Provider == DatabaseProvider.Sqlite ? new SqliteConnectionStringBuilder(ConnectionString).DataSource : null;
 

@@ -12,6 +12,7 @@ public static class Examination
         new KeysCheck(),
         new StaticFilesCheck(),
         new BackupsCheck(),
+        new OffsiteCheck(),
         new ServiceCheck(),
         new AppCheck(),
         new ApacheCheck(),

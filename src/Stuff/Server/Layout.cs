@@ -12,6 +12,9 @@ public sealed record Layout(Family Family, int PostgresVersion)
     public const string DeployGroup = "webadmin";
     public const string Database = "stuff";
 
+    /// <summary>The scratch database `stuff backup --verify` loads a backup into and empties again.</summary>
+    public const string DrillDatabase = Database + Configuration.DatabaseUrl.DrillSuffix;
+
     public string AppRoot => Configuration.EnvFile.InstalledRoot;
     public string Executable => "/opt/stuff/bin/stuff";
 

@@ -13,6 +13,8 @@ public static class PgHba
         Marker,
         $"host    {Layout.Database}    {Layout.ServiceUser}    127.0.0.1/32    scram-sha-256",
         $"host    {Layout.Database}    {Layout.ServiceUser}    ::1/128         scram-sha-256",
+        $"host    {Layout.DrillDatabase}    {Layout.ServiceUser}    127.0.0.1/32    scram-sha-256",
+        $"host    {Layout.DrillDatabase}    {Layout.ServiceUser}    ::1/128         scram-sha-256",
     ];
 
     /// <summary>The file with our block right above the first rule; any older copy of the block is removed first.</summary>

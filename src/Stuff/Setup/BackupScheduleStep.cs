@@ -11,15 +11,16 @@ public sealed class BackupScheduleStep : Step
     public override IEnumerable<string> Describe(SetupContext context) =>
     [
         .. Templates.BackupSchedule(context).SelectMany(f => f.Describe()),
-        .. context.Facts.HasSystemd ? new[] { "run systemctl daemon-reload; systemctl enable --now " + BackupSchedule.TimerUnit } : [],
+        .. context.Facts.HasSystemd ? new[] { $"run systemctl daemon-reload; systemctl enable --now {BackupSchedule.TimerUnit} {BackupSchedule.VerifyTimerUnit}" } : [],
         context.DescribeRelease("backup") + $"   (when no backup is younger than {BackupSchedule.MaxAge.TotalHours:0} hours)",
     ];
 
     public override async Task<string?> CheckAsync(SetupContext context, CancellationToken cancellationToken)
     {
         if (Templates.BackupSchedule(context).Select(f => f.Difference()).FirstOrDefault(d => d is not null) is { } difference) return difference;
-        if (context.Facts.HasSystemd && !(await context.Shell.RunAsync("systemctl", ["is-enabled", "--quiet", BackupSchedule.TimerUnit], cancellationToken)).Ok)
-            return $"{BackupSchedule.TimerUnit} is not enabled";
+        foreach (var timer in new[] { BackupSchedule.TimerUnit, BackupSchedule.VerifyTimerUnit })
+            if (context.Facts.HasSystemd && !(await context.Shell.RunAsync("systemctl", ["is-enabled", "--quiet", timer], cancellationToken)).Ok)
+                return $"{timer} is not enabled";
         return Backup.NewestAge(context.Layout.BackupDirectory) < BackupSchedule.MaxAge ? null : $"no backup from the last {BackupSchedule.MaxAge.TotalHours:0} hours";
     }
 
@@ -30,7 +31,7 @@ public sealed class BackupScheduleStep : Step
         if (context.Facts.HasSystemd)
         {
             await context.Shell.MustAsync("systemctl", ["daemon-reload"], cancellationToken);
-            await context.Shell.MustAsync("systemctl", ["enable", "--now", BackupSchedule.TimerUnit], cancellationToken);
+            await context.Shell.MustAsync("systemctl", ["enable", "--now", BackupSchedule.TimerUnit, BackupSchedule.VerifyTimerUnit], cancellationToken);
         }
         if (Backup.NewestAge(context.Layout.BackupDirectory) >= BackupSchedule.MaxAge) await BackupNowAsync(context, cancellationToken);
     }

@@ -11,6 +11,7 @@ public static class Plan
         new PostgresServerStep(),
         new UsersStep(),
         new DirectoriesStep(),
+        new OffsiteRepositoryStep(),
         new ReleaseStep(),
         new CommandLinkStep(),
         new FilesStep("Settings and secrets", c => [Secrets.EnvFileSpec(c)], restartsApp: true),

@@ -13,6 +13,11 @@ public sealed class SetupContext(IShell shell, HostFacts facts, SetupSettings se
     /// <summary>The releases on disk and which one serves (another root only in tests).</summary>
     public ReleaseStore Releases { get; } = releases ?? new Layout(facts.Family, facts.PostgresVersion).Releases;
 
+    /// <summary>What the packages step installs: the layout's, and restic (with ssh for sftp:) for an off-site repository.</summary>
+    public IReadOnlyList<string> Packages => Settings.Offsite is { } offsite
+        ? [.. Layout.Packages, "restic", .. offsite.IsSftp ? new[] { Facts.Family == Family.Debian ? "openssh-client" : "openssh-clients" } : []]
+        : Layout.Packages;
+
     /// <summary>When this run began.</summary>
     public DateTime StartedAt { get; } = DateTime.UtcNow;
 

@@ -29,6 +29,9 @@ public sealed record SetupSettings(
     /// <summary>How long setup waits for the first certificate from the certificate authority.</summary>
     public TimeSpan AcmeWithin { get; init; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>The off-site restic repository the backups are sent to, and its password; null for none.</summary>
+    public Backups.OffsiteRepository? Offsite { get; init; }
+
     /// <summary>Apache reaches the app through its balancer rather than straight to the one instance.</summary>
     public bool Balanced => Instances > 1 || AppHosts.Count > 0;
 }

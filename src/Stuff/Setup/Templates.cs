@@ -92,8 +92,11 @@ public static class Templates
     /// <summary>/etc/stuff/stuff.env; its shown form has a placeholder where the password goes.</summary>
     public static FileSpec EnvFile(SetupContext context, string password, string shownPassword)
     {
-        string Render(string secret) => ServerFiles.Render("stuff.env", new Dictionary<string, object>
+        string Render(string secret, bool shown = false) => ServerFiles.Render("stuff.env", new Dictionary<string, object>
         {
+            ["offsite"] = context.Settings.Offsite is not null,
+            ["backup_repository"] = context.Settings.Offsite?.Url ?? "",
+            ["backup_password"] = shown ? "<given or generated, kept after>" : context.Settings.Offsite?.Password ?? "",
             ["user"] = Layout.ServiceUser,
             ["password"] = secret,
             ["database"] = Layout.Database,
@@ -104,7 +107,7 @@ public static class Templates
             // With app servers on other hosts, every one must accept the others' cookies and forms.
             ["shared_keys"] = context.Settings.AppHosts.Count > 0,
         });
-        return new FileSpec(context.Layout.EnvFile, "root", Layout.ServiceUser, rw_r_____, Render(password), Render(shownPassword));
+        return new FileSpec(context.Layout.EnvFile, "root", Layout.ServiceUser, rw_r_____, Render(password), Render(shownPassword, shown: true));
     }
 
     /// <summary>The daily backup: a systemd service and timer, or a cron entry where systemd does not run.</summary>
@@ -116,8 +119,11 @@ public static class Templates
             ["user"] = Layout.ServiceUser,
             ["env_file"] = layout.EnvFile,
             ["command"] = $"{layout.Executable} backup --keep {Backups.BackupSchedule.Keep}",
+            ["verify_command"] = $"{layout.Executable} backup --verify",
             ["backup_directory"] = layout.BackupDirectory,
+            ["data_directory"] = layout.DataDirectory,
             ["log_directory"] = layout.LogDirectory,
+            ["repository_path"] = context.Settings.Offsite?.LocalPath is { } path ? " " + path : "",
         };
         if (!context.Facts.HasSystemd)
         {
@@ -126,5 +132,7 @@ public static class Templates
         }
         yield return new FileSpec($"/etc/systemd/system/{Backups.BackupSchedule.ServiceUnit}", "root", "root", rw_r__r__, ServerFiles.Render("stuff-backup.service", values));
         yield return new FileSpec($"/etc/systemd/system/{Backups.BackupSchedule.TimerUnit}", "root", "root", rw_r__r__, ServerFiles.Render("stuff-backup.timer", values));
+        yield return new FileSpec($"/etc/systemd/system/{Backups.BackupSchedule.VerifyServiceUnit}", "root", "root", rw_r__r__, ServerFiles.Render("stuff-backup-verify.service", values));
+        yield return new FileSpec($"/etc/systemd/system/{Backups.BackupSchedule.VerifyTimerUnit}", "root", "root", rw_r__r__, ServerFiles.Render("stuff-backup-verify.timer", values));
     }
 }

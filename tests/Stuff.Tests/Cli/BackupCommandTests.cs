@@ -35,7 +35,42 @@ public abstract class BackupCommandTests(DatabaseProvider provider) : CliTests(p
     {
         var result = await Stuff.RunAsync("backup", "--output-dir", Backups);
         AssertSucceeded(result);
-        return Assert.Single(Directory.GetFiles(Backups));
+        return Assert.Single(BackupFiles());
+    }
+
+    /// <summary>The backups in the directory; each has its row counts beside it, and nothing else is there.</summary>
+    private string[] BackupFiles()
+    {
+        var files = Directory.GetFiles(Backups);
+        var backups = files.Where(f => !f.EndsWith(".counts.json", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(backups.SelectMany(b => new[] { b, b + ".counts.json" }).Order(StringComparer.Ordinal), files.Order(StringComparer.Ordinal));
+        return backups;
+    }
+
+    [Fact]
+    public async Task The_drill_restores_the_newest_backup_into_a_scratch_database_and_finds_one_that_lost_rows()
+    {
+        await SeedAsync();
+        await Database.CreateDrillDatabaseAsync();
+        var file = await BackupAsync();
+        var drill = await Stuff.With("STUFF_BACKUP_DIR", Backups).RunAsync("backup", "--verify");
+        AssertSucceeded(drill);
+        Assert.Contains($"Restore drill passed", drill.Output);
+        Assert.Contains(Path.GetFileName(file), drill.Output);
+        Assert.Contains("as at backup time; migrations apply", drill.Output);
+        // The result is kept for the doctor, in the data directory.
+        Assert.Contains("\"Passed\": true", await File.ReadAllTextAsync(Path.Combine(DataDirectory, "restore-drill.json")));
+
+        // The counts taken with the backup say one more user than the dump holds: a partial backup.
+        var counts = file + ".counts.json";
+        var users = System.Text.RegularExpressions.Regex.Match(await File.ReadAllTextAsync(counts), "\"AspNetUsers\": (\\d+)");
+        Assert.True(users.Success, await File.ReadAllTextAsync(counts));
+        await File.WriteAllTextAsync(counts, (await File.ReadAllTextAsync(counts)).Replace(users.Value, $"\"AspNetUsers\": {int.Parse(users.Groups[1].Value) + 1}"));
+        var failed = await Stuff.With("STUFF_BACKUP_DIR", Backups).RunAsync("backup", "--verify");
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Contains($"Restore drill FAILED", failed.Output);
+        Assert.Contains($"table AspNetUsers has {users.Groups[1].Value} row(s), the live database had {int.Parse(users.Groups[1].Value) + 1} at backup time", failed.Output);
+        Assert.Contains("\"Passed\": false", await File.ReadAllTextAsync(Path.Combine(DataDirectory, "restore-drill.json")));
     }
 
     private async Task ChangeEverythingAsync()
@@ -120,7 +155,7 @@ public abstract class BackupCommandTests(DatabaseProvider provider) : CliTests(p
         await SeedAsync();
         for (var i = 0; i < 3; i++) AssertSucceeded(await Stuff.RunAsync("backup", "--output-dir", Backups, "--keep", "2"));
 
-        Assert.Equal(2, Directory.GetFiles(Backups).Length);
+        Assert.Equal(2, BackupFiles().Length);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Backups));
         AssertCleanFailure(await Stuff.RunAsync("backup", "--output-dir", Backups, "--keep", "0"), "--keep must be 1 or more");
     }

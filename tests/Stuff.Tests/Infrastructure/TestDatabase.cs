@@ -53,6 +53,19 @@ public sealed class TestDatabase : IAsyncDisposable
             : throw new InvalidOperationException(
                 $"{AdminVariable} is not set: run the tests with ./test.sh, which starts a throwaway PostgreSQL cluster and sets it.");
 
+    /// <summary>The restore drill's scratch database beside this one (NAME_drill), as setup makes it; dropped with this one.</summary>
+    public async Task CreateDrillDatabaseAsync()
+    {
+        if (_postgresName is null) return;
+        await using var connection = new NpgsqlConnection(_admin ?? AdminConnectionString());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{_postgresName}{DatabaseUrl.DrillSuffix}\"", connection);
+        await command.ExecuteNonQueryAsync();
+        _drill = true;
+    }
+
+    private bool _drill;
+
     /// <summary>Runs one SQL statement straight on the database, past the app, and returns the first value.</summary>
     public async Task<object?> ScalarAsync(string sql)
     {
@@ -74,5 +87,8 @@ public sealed class TestDatabase : IAsyncDisposable
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresName}\" WITH (FORCE)", connection);
         await command.ExecuteNonQueryAsync();
+        if (!_drill) return;
+        await using var drill = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresName}{DatabaseUrl.DrillSuffix}\" WITH (FORCE)", connection);
+        await drill.ExecuteNonQueryAsync();
     }
 }

@@ -337,7 +337,8 @@ public sealed class PlanTests
             var rules = once.Split('\n').Where(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith('#')).ToList();
             Assert.StartsWith("host    stuff    stuff    127.0.0.1/32    scram-sha-256", rules[0]);
             Assert.StartsWith("host    stuff    stuff    ::1/128", rules[1]);
-            Assert.Equal(original.Split('\n').Length + 3, once.Split('\n').Length);
+            Assert.StartsWith("host    stuff_drill    stuff    127.0.0.1/32    scram-sha-256", rules[2]);
+            Assert.Equal(original.Split('\n').Length + 5, once.Split('\n').Length);
         }
     }
 
