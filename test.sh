@@ -6,11 +6,11 @@
 #
 # --fast: the inner loop. Only tests/Stuff.Tests, without the tests that publish a release and
 # run setup (Category=Deploy), put the site under load (Category=Load) or generate a site from
-# the template and test it (Category=Template); SQLite and the throwaway PostgreSQL are still
-# real. No Apache, no Chromium, no format check.
+# the template and test it (Category=Template); SQLite, the throwaway PostgreSQL and restic are
+# still real. No Apache, no Chromium, no format check.
 #
 # As root on a fresh Debian machine it installs what is missing (PostgreSQL, Chromium,
-# systemd-container, mmdebstrap, pebble, curl) with apt-get. It starts a throwaway PostgreSQL cluster on a free loopback port, runs the tests
+# restic, systemd-container, mmdebstrap, pebble, curl) with apt-get. It starts a throwaway PostgreSQL cluster on a free loopback port, runs the tests
 # in Release, stops the cluster, says where the browser tests' screenshots are, and ends with one line:
 # "N passed, N failed, N skipped".
 #
@@ -54,6 +54,14 @@ prepare_deploy() {
   log "Publishing the release for the deploy tests"
   dotnet publish src/Stuff -c "$CONFIGURATION" -r linux-x64 -o "$OUT/release" -nologo -v quiet -clp:ErrorsOnly >&2
   export STUFF_TEST_RELEASE="$OUT/release"
+}
+
+# The off-site backup tests drive restic, as servers install it, on repositories of their own.
+ensure_restic() {
+  command -v restic >/dev/null && return
+  [[ $EUID -eq 0 ]] || die "the off-site backup tests need restic: run sudo apt-get install restic (or ./test.sh as root)"
+  log "Installing restic"
+  apt_install restic
 }
 
 # The browser tests drive Debian's Chromium; Playwright's own browser download cannot work offline.
@@ -169,6 +177,7 @@ main() {
   if [[ "${1:-}" == "--fast" ]]; then fast=1; shift; fi
   command -v dotnet >/dev/null || die "the .NET 10 SDK is needed (dotnet is not on PATH)"
   ensure_postgres
+  ensure_restic
   ((fast)) || ensure_chromium
   trap stop_cluster EXIT
   start_cluster

@@ -17,8 +17,9 @@ readonly SUITE=bookworm
 # A minimal server: systemd, D-Bus, and the tools an operator would find on one.
 readonly INCLUDE=systemd,systemd-sysv,dbus,procps,iproute2,ca-certificates
 # What `stuff setup` installs on Debian (Server/Layout.cs, and unattended-upgrades for the
-# security updates, restic and ssh for off-site backups), and ufw for the firewall test.
-readonly DOWNLOAD="apache2 postgresql openssl unattended-upgrades ufw restic openssh-client"
+# security updates, restic and ssh for off-site backups), ufw for the firewall test and
+# openssh-server for the off-site backup test's SFTP repository.
+readonly DOWNLOAD="apache2 postgresql openssl unattended-upgrades ufw restic openssh-client openssh-server"
 
 log() { printf '==> %s\n' "$*" >&2; }
 

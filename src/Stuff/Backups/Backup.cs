@@ -70,9 +70,17 @@ public static class Backup
                     throw new UserFacingException($"Cannot back up {database}: {e.Message}");
                 }
                 await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-                await using var export = new NpgsqlCommand("SELECT pg_export_snapshot()", connection, transaction);
-                var snapshot = (string)(await export.ExecuteScalarAsync(cancellationToken))!;
-                counts = await RowCounts.CountAsync(connection, transaction, cancellationToken);
+                string snapshot;
+                try
+                {
+                    await using var export = new NpgsqlCommand("SELECT pg_export_snapshot()", connection, transaction);
+                    snapshot = (string)(await export.ExecuteScalarAsync(cancellationToken))!;
+                    counts = await RowCounts.CountAsync(connection, transaction, cancellationToken);
+                }
+                catch (PostgresException e)
+                {
+                    throw new UserFacingException($"Cannot back up {database}: {e.MessageText} (the role in DATABASE_URL must own the site's tables).");
+                }
                 var result = await PgAsync("pg_dump", database, ["--format=custom", "--no-owner", "--no-privileges", "--snapshot", snapshot, "--file", partial], cancellationToken);
                 if (result.ExitCode != 0) throw new UserFacingException("pg_dump failed: " + result.Tail);
                 await transaction.CommitAsync(cancellationToken);

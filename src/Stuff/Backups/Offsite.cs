@@ -105,9 +105,9 @@ public sealed class Restic(OffsiteRepository repository, IShell shell)
         throw Failure(result.Error);
     }
 
+    /// <summary>restic found the place but no repository in it (and not because it could not get there).</summary>
     public static bool IsMissing(string error) =>
-        error.Contains("Is there a repository at the following location?", StringComparison.Ordinal)
-        || (error.Contains("unable to open config file", StringComparison.Ordinal) && error.Contains("no such file or directory", StringComparison.OrdinalIgnoreCase));
+        error.Contains("Is there a repository at the following location?", StringComparison.Ordinal) && Unreachable(error) is null;
 
     public async Task InitAsync(CancellationToken cancellationToken)
     {
@@ -190,39 +190,46 @@ public sealed class Restic(OffsiteRepository repository, IShell shell)
     public static string Explain(string error, OffsiteRepository repository)
     {
         var where = repository.Display;
-        bool Has(string text) => error.Contains(text, StringComparison.OrdinalIgnoreCase);
-        if (Has("wrong password or no key found"))
+        string? Has(params string[] texts) => texts.FirstOrDefault(t => error.Contains(t, StringComparison.OrdinalIgnoreCase));
+        if (Has("wrong password or no key found") is not null)
             return $"The password is wrong for {where}: {OffsiteRepository.PasswordKey} in the env file must be the one the repository was made with.";
-        if (Has("parsing repository location failed") || Has("invalid backend"))
+        if (Has("parsing repository location failed", "invalid backend") is not null)
             return (OffsiteRepository.Problem(repository.Url) ?? $"restic does not understand the repository '{where}'") + ".";
-        if (Has("Permission denied (publickey") || Has("Permission denied, please try again"))
-            return $"The backup host refused the service user's SSH key for {where}: add {Layout.DefaultDataDirectory}/.ssh/id_ed25519.pub to that account's ~/.ssh/authorized_keys.";
-        if (Has("Host key verification failed") || Has("REMOTE HOST IDENTIFICATION HAS CHANGED"))
-            return $"The backup host's SSH key is not the one known for {where}: if it was reinstalled, remove its line from {Layout.DefaultDataDirectory}/.ssh/known_hosts.";
-        if (Has("Connection refused") || Has("No route to host") || Has("no such host") || Has("Could not resolve hostname") || Has("i/o timeout")
-            || Has("Connection timed out") || Has("unable to start the sftp session") || Has("network is unreachable") || Has("dial tcp"))
-            return $"The repository {where} cannot be reached ({Reason(error)}): check the host name, that it is up, and that the firewall lets this server reach it.";
-        if (Has("no space left on device") || Has("quota exceeded"))
-            return $"The repository {where} is full ({Reason(error)}): free space there or move it.";
-        if (Has("read-only file system"))
-            return $"The repository {where} is read-only ({Reason(error)}): it must be writable by the service user.";
-        if (Has("permission denied"))
-            return $"The service user may not write the repository {where} ({Reason(error)}): give it (user {Layout.ServiceUser}) write access there.";
-        if (Has("repository contains errors") || Has("ciphertext verification failed") || Has("hash does not match") || Has("unexpected EOF") || Has("does not exist") && Has("pack"))
-            return $"The repository {where} is damaged ({Reason(error)}): `restic check --read-data` names what; take a new backup and keep the old snapshots until it is fixed.";
+        if (Has("Permission denied (publickey", "Permission denied, please try again") is { } refused)
+            return $"The backup host refused the service user's SSH key for {where} ({Reason(error, refused)}): add {Layout.DefaultDataDirectory}/.ssh/id_ed25519.pub to that account's ~/.ssh/authorized_keys.";
+        if (Has("Host key verification failed", "REMOTE HOST IDENTIFICATION HAS CHANGED") is { } hostKey)
+            return $"The backup host's SSH key is not the one known for {where} ({Reason(error, hostKey)}): if it was reinstalled, remove its line from {Layout.DefaultDataDirectory}/.ssh/known_hosts.";
+        if (Unreachable(error) is { } unreachable)
+            return $"The repository {where} cannot be reached ({Reason(error, unreachable)}): check the host name, that it is up, and that the firewall lets this server reach it.";
+        if (Has("no space left on device", "quota exceeded") is { } full)
+            return $"The repository {where} is full ({Reason(error, full)}): free space there or move it.";
+        if (Has("read-only file system") is { } readOnly)
+            return $"The repository {where} is read-only ({Reason(error, readOnly)}): it must be writable by the service user.";
+        if (Has("permission denied") is { } denied)
+            return $"The service user may not write the repository {where} ({Reason(error, denied)}): give it (user {Layout.ServiceUser}) write access there.";
+        if (Has("ciphertext verification failed", "repository contains errors", "hash does not match", "unexpected EOF", "pack file cannot be listed") is { } damaged)
+            return $"The repository {where} is damaged ({Reason(error, damaged)}): `restic check --read-data` names what; take a new backup and keep the old snapshots until it is repaired.";
         if (IsMissing(error))
             return $"There is no restic repository at {where}: run stuff setup with --backup-repository to create it.";
-        return $"restic failed on {where}: {Reason(error)}";
+        return $"restic failed on {where}: {Reason(error, null)}";
     }
 
-    /// <summary>restic's own words: its Fatal line, or the last line it wrote.</summary>
-    private static string Reason(string error)
+    /// <summary>The words by which restic (or ssh under it) says it could not reach the repository; null when it did.</summary>
+    private static string? Unreachable(string error) =>
+        new[] { "Connection refused", "No route to host", "no such host", "Could not resolve hostname", "i/o timeout", "Connection timed out",
+            "network is unreachable", "unable to start the sftp session", "dial tcp" }
+            .FirstOrDefault(t => error.Contains(t, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>restic's own words: the line that says <paramref name="keyword"/>, else its Fatal line, else its last line.</summary>
+    private static string Reason(string error, string? keyword)
     {
         var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var line = lines.FirstOrDefault(l => l.StartsWith("Fatal:", StringComparison.Ordinal))
-            ?? lines.FirstOrDefault(l => l.Contains("ssh:", StringComparison.Ordinal))
+        var line = (keyword is null ? null : lines.FirstOrDefault(l => l.Contains(keyword, StringComparison.OrdinalIgnoreCase)))
+            ?? lines.FirstOrDefault(l => l.StartsWith("Fatal:", StringComparison.Ordinal))
             ?? lines.LastOrDefault() ?? "no message";
-        line = line.StartsWith("Fatal:", StringComparison.Ordinal) ? line["Fatal:".Length..].Trim() : line;
+        foreach (var prefix in new[] { "Fatal:", "subprocess ssh:" })
+            if (line.StartsWith(prefix, StringComparison.Ordinal)) line = line[prefix.Length..].Trim();
+        line = OffsiteRepository.Redact(line);
         return line.Length > 300 ? line[..300] + " ..." : line;
     }
 }

@@ -76,6 +76,21 @@ public sealed class SetupCommandTests
         Assert.DoesNotContain("The plan", result.Output);
     }
 
+    [Theory]
+    [InlineData("ftp:backup@example.org/stuff", "--backup-repository: restic does not understand the repository 'ftp:backup@example.org/stuff'")]
+    [InlineData("backups/stuff", "--backup-repository: restic does not understand the repository 'backups/stuff'")]
+    [InlineData("/var/backups/stuff/offsite", "is on this server's backup directory")]
+    [InlineData("rest:https://backup:s3cret@backup.example.org/ stuff", "--backup-repository: 'rest:https://backup:***@backup.example.org/ stuff' is not a repository URL")]
+    public async Task A_repository_restic_cannot_use_is_refused_before_anything_happens(string value, string expected)
+    {
+        var result = await DryRunAsync("--backup-repository", value);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(expected, result.Error);
+        Assert.DoesNotContain("s3cret", result.Error + result.Output);
+        Assert.DoesNotContain("The plan", result.Output);
+    }
+
     private static Task<CliResult> AcmeDryRunAsync(params string[] args) =>
         Stuff.RunAsync(["setup", "--domain", "example.org", "--tls", "acme", .. args, "--dry-run"]);
 

@@ -1,3 +1,4 @@
+using Stuff.Backups;
 using Stuff.Configuration;
 using Stuff.Server;
 using Stuff.Setup;
@@ -291,6 +292,37 @@ public sealed class PlanTests
         Assert.DoesNotContain("SSLCertificateFile", plan);
         Assert.DoesNotContain(commands, c => c.Contains("httpd_can_network_connect", StringComparison.Ordinal) && boolean != "httpd_can_network_connect");
     }
+
+    [Theory]
+    [InlineData(Family.Debian, "sftp:backup@backup.example.org:/srv/stuff", "apt-get install -y apache2 postgresql openssl restic openssh-client")]
+    [InlineData(Family.Fedora, "sftp:backup@backup.example.org:/srv/stuff", "dnf install -y httpd mod_ssl mod_md postgresql-server openssl policycoreutils-python-utils restic openssh-clients")]
+    [InlineData(Family.Fedora, "/mnt/backup/stuff", "dnf install -y httpd mod_ssl mod_md postgresql-server openssl policycoreutils-python-utils restic")]
+    public void An_off_site_repository_brings_restic_a_hardened_drill_and_never_shows_its_password(Family family, string url, string install)
+    {
+        var plain = Context(family, selinux: family == Family.Fedora, systemd: true);
+        var context = new SetupContext(new NoShell(), plain.Facts, plain.Settings with { Offsite = new OffsiteRepository(url, "the-repository-password") },
+            new ReleaseStore("/nonexistent/opt/stuff"));
+
+        var plan = Plan(context);
+
+        Assert.Contains("run " + install, plan);
+        Assert.DoesNotContain("the-repository-password", plan);
+        Assert.Contains($"| STUFF_BACKUP_REPOSITORY={url}", plan);
+        Assert.Contains("| STUFF_BACKUP_PASSWORD=<given or generated, kept after>", plan);
+        Assert.Contains($"as stuff: restic init   (when there is no repository there yet)", plan);
+        Assert.Contains("file /etc/systemd/system/stuff-backup-verify.timer (root:root 0644)", plan);
+        Assert.Contains("| ExecStart=/opt/stuff/bin/stuff backup --verify", plan);
+        Assert.Contains("systemctl enable --now stuff-backup.timer stuff-backup-verify.timer", plan);
+        Assert.Contains("CREATE DATABASE stuff_drill OWNER stuff", plan);
+        var readWrite = url.StartsWith('/') ? $"| ReadWritePaths=/var/backups/stuff /var/lib/stuff {url}" : "| ReadWritePaths=/var/backups/stuff /var/lib/stuff\n";
+        Assert.Contains(readWrite, plan + "\n");
+        Assert.Equal(url.StartsWith("sftp:", StringComparison.Ordinal), plan.Contains("ssh-keygen -t ed25519", StringComparison.Ordinal));
+        Assert.Equal(url.StartsWith("sftp:", StringComparison.Ordinal), plan.Contains("StrictHostKeyChecking accept-new", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Without_an_off_site_repository_the_plan_says_how_to_add_one() =>
+        Assert.Contains("(no off-site repository: --backup-repository URL sends every backup to one)", Plan(Context(Family.Debian)));
 
     [Fact]
     public void Selinux_steps_are_skipped_where_it_is_not_enforcing() =>
