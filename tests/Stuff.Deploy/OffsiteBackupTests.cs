@@ -16,7 +16,7 @@ namespace Stuff.Deploy;
 public sealed class OffsiteBackupTests(SetUpServer server) : IClassFixture<SetUpServer>
 {
     private const string SftpRepository = "sftp:vault@127.0.0.1:/home/vault/stuff";
-    private const string LocalRepository = "/srv/offsite/stuff";
+    private const string LocalRepository = "/srv/stuff-offsite";
     private const string UserPassword = "a passphrase kept off-site";
     private ServerMachine Machine => server.Machine;
 
@@ -57,7 +57,7 @@ public sealed class OffsiteBackupTests(SetUpServer server) : IClassFixture<SetUp
         Says(setup, "Off-site backups ... changed");
         Says(setup, $"Backups also go to {SftpRepository}. Keep a copy of STUFF_BACKUP_PASSWORD");
         Assert.True(Directory.Exists(Machine.At("/home/vault/stuff/snapshots")), "no restic repository on the backup host");
-        var password = (await File.ReadAllLinesAsync(envFile)).Single(l => l.StartsWith("STUFF_BACKUP_PASSWORD=", StringComparison.Ordinal))["STUFF_BACKUP_PASSWORD=".Length..];
+        var password = (await File.ReadAllLinesAsync(envFile)).Single(l => l.StartsWith("STUFF_BACKUP_PASSWORD=", StringComparison.Ordinal))["STUFF_BACKUP_PASSWORD=".Length..].Trim('\'');
         Assert.True(password.Length >= 32, "the generated repository password is short");
         var again = await site.SetupAsync();
         Assert.True(again.ExitCode == 0, again.ToString());
@@ -103,7 +103,7 @@ public sealed class OffsiteBackupTests(SetUpServer server) : IClassFixture<SetUp
         await Eventually.HoldsAsync(LogsInAsync, TimeSpan.FromSeconds(15), "the restored user logs in");
 
         // A wrong password: backup, the doctor and setup each say so; setup changes nothing.
-        await File.WriteAllTextAsync(envFile, (await File.ReadAllTextAsync(envFile)).Replace("STUFF_BACKUP_PASSWORD=" + password, "STUFF_BACKUP_PASSWORD=not-the-password"));
+        await File.WriteAllTextAsync(envFile, (await File.ReadAllTextAsync(envFile)).Replace($"STUFF_BACKUP_PASSWORD='{password}'", "STUFF_BACKUP_PASSWORD='not-the-password'"));
         try
         {
             var wrong = await Machine.RunAsync("stuff", "backup");
@@ -114,11 +114,11 @@ public sealed class OffsiteBackupTests(SetUpServer server) : IClassFixture<SetUp
             Assert.Contains("password is wrong", findings["offsite"].Cause);
             var wrongSetup = await site.SetupAsync();
             Assert.NotEqual(0, wrongSetup.ExitCode);
-            Says(wrongSetup, "Give the repository's own password to setup in the environment");
+            Says(wrongSetup, "Give setup the repository's own password: --backup-password-file FILE");
         }
         finally
         {
-            await File.WriteAllTextAsync(envFile, (await File.ReadAllTextAsync(envFile)).Replace("STUFF_BACKUP_PASSWORD=not-the-password", "STUFF_BACKUP_PASSWORD=" + password));
+            await File.WriteAllTextAsync(envFile, (await File.ReadAllTextAsync(envFile)).Replace("STUFF_BACKUP_PASSWORD='not-the-password'", $"STUFF_BACKUP_PASSWORD='{password}'"));
         }
 
         // No log and no output on the way ever showed the password.

@@ -100,6 +100,7 @@ public static class Backup
         finally
         {
             File.Delete(partial);
+            if (!File.Exists(final)) File.Delete(RowCounts.PathFor(final));
         }
 
         foreach (var old in List(directory).Skip(Math.Max(1, keep)))

@@ -118,12 +118,14 @@ public static class Drill
             }
             finally
             {
-                await EmptyAsync(scratch);
+                if (await EmptyAsync(scratch) is { } left) throw new UserFacingException(left);
             }
         }
-        catch (UserFacingException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            return new DrillResult(DateTime.UtcNow, source, false, e.Message.TrimEnd('.'), clock.Elapsed.TotalSeconds);
+            // Whatever stopped it, the drill failed, and the doctor must hear of it.
+            var why = e is UserFacingException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            return new DrillResult(DateTime.UtcNow, source, false, why.TrimEnd('.'), clock.Elapsed.TotalSeconds);
         }
         finally
         {
@@ -131,8 +133,9 @@ public static class Drill
             {
                 Directory.Delete(work, recursive: true);
             }
-            catch (DirectoryNotFoundException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                // Best effort: a leftover .drill- directory is the service user's, mode 0700.
             }
         }
     }
@@ -140,21 +143,26 @@ public static class Drill
     private static FileInfo? Find(string directory, string extension) =>
         new DirectoryInfo(directory).EnumerateFiles("*" + extension, SearchOption.AllDirectories).FirstOrDefault();
 
-    /// <summary>Leaves the scratch database empty: nothing of the backup stays outside the backups.</summary>
-    private static async Task EmptyAsync(DatabaseUrl scratch)
+    /// <summary>Leaves the scratch database empty, so nothing of the backup stays outside the backups; what went wrong, or null.</summary>
+    private static async Task<string?> EmptyAsync(DatabaseUrl scratch)
     {
-        if (scratch.Provider != DatabaseProvider.Postgres) return;
+        if (scratch.Provider != DatabaseProvider.Postgres) return null;
+        NpgsqlConnection.ClearAllPools();
         try
         {
             await using var connection = new NpgsqlConnection(scratch.ConnectionString);
             await connection.OpenAsync();
             await using var empty = new NpgsqlCommand("DROP SCHEMA public CASCADE; CREATE SCHEMA public;", connection);
             await empty.ExecuteNonQueryAsync();
+            return null;
         }
-        catch (NpgsqlException)
+        catch (NpgsqlException e)
         {
-            // Nothing was loaded: the drill's own error says why.
+            return $"the scratch database {scratch} could not be emptied and may still hold the backup's data ({e.Message}); empty it: DROP SCHEMA public CASCADE; CREATE SCHEMA public;";
         }
-        NpgsqlConnection.ClearAllPools();
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+        }
     }
 }

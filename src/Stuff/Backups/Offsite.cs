@@ -14,6 +14,20 @@ namespace Stuff.Backups;
 /// </summary>
 public sealed record OffsiteRepository(string Url, string Password)
 {
+    /// <summary>The storage's own credentials, by restic's variable names (AWS_SECRET_ACCESS_KEY ...), from the env file.</summary>
+    public IReadOnlyDictionary<string, string> Credentials { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The variables restic's backends read their credentials from, which the env file may carry.</summary>
+    public static readonly IReadOnlyList<string> CredentialKeys =
+    [
+        "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION",
+        "B2_ACCOUNT_ID", "B2_ACCOUNT_KEY",
+        "AZURE_ACCOUNT_NAME", "AZURE_ACCOUNT_KEY", "AZURE_ACCOUNT_SAS",
+        "GOOGLE_PROJECT_ID", "GOOGLE_APPLICATION_CREDENTIALS",
+        "OS_AUTH_URL", "OS_REGION_NAME", "OS_USERNAME", "OS_PASSWORD", "OS_TENANT_NAME", "OS_PROJECT_NAME",
+        "OS_USER_DOMAIN_NAME", "OS_PROJECT_DOMAIN_NAME", "OS_APPLICATION_CREDENTIAL_ID", "OS_APPLICATION_CREDENTIAL_SECRET",
+    ];
+
     public const string RepositoryKey = "STUFF_BACKUP_REPOSITORY";
     public const string PasswordKey = "STUFF_BACKUP_PASSWORD";
 
@@ -33,11 +47,15 @@ public sealed record OffsiteRepository(string Url, string Password)
         var password = values.GetValueOrDefault(PasswordKey);
         if (string.IsNullOrEmpty(password))
             throw new UserFacingException($"{RepositoryKey} names an off-site repository, but {PasswordKey} is not set: add the repository's password to the env file.");
-        return new OffsiteRepository(url.Trim(), password);
+        return new OffsiteRepository(url.Trim(), password) { Credentials = CredentialsIn(values) };
     }
 
     public static OffsiteRepository? From(IConfiguration configuration) =>
-        From(new Dictionary<string, string?> { [RepositoryKey] = configuration[RepositoryKey], [PasswordKey] = configuration[PasswordKey] });
+        From(new[] { RepositoryKey, PasswordKey }.Concat(CredentialKeys).ToDictionary(k => k, k => configuration[k]));
+
+    /// <summary>The credentials among the values (an env file's, or setup's environment).</summary>
+    public static Dictionary<string, string> CredentialsIn(IReadOnlyDictionary<string, string?>? values) =>
+        CredentialKeys.Where(k => values?.GetValueOrDefault(k) is { Length: > 0 }).ToDictionary(k => k, k => values![k]!);
 
     /// <summary>The URL as it may be shown: without a password in it (rest:https://user:secret@host/...).</summary>
     public string Display => Redact(Url);
@@ -50,6 +68,8 @@ public sealed record OffsiteRepository(string Url, string Password)
         if (string.IsNullOrWhiteSpace(url) || url.Any(char.IsWhiteSpace) || url.Any(char.IsControl))
             return $"'{Redact(url)}' is not a repository URL";
         if (url.StartsWith('/')) return null;
+        if (url.StartsWith("local:", StringComparison.Ordinal) && !url.StartsWith("local:/", StringComparison.Ordinal))
+            return $"the repository '{Redact(url)}' must be an absolute path";
         var scheme = url.Split(':', 2)[0];
         if (!url.Contains(':', StringComparison.Ordinal) || !Schemes.Contains(scheme))
             return $"restic does not understand the repository '{Redact(url)}'; use an absolute path (/srv/backups/stuff), sftp:USER@HOST:/PATH, s3:https://HOST/BUCKET/PATH, b2:BUCKET:PATH, rest:https://HOST/PATH, azure:, gs:, swift: or rclone:";
@@ -85,6 +105,7 @@ public sealed class Restic(OffsiteRepository repository, IShell shell)
             ["RESTIC_REPOSITORY"] = repository.Url,
             ["RESTIC_PASSWORD"] = repository.Password,
         };
+        foreach (var (name, value) in repository.Credentials) environment[name] = value;
         // restic's own reading of a password file or command would win over the one given here.
         var (command, arguments) = AsServiceUser() ? ("runuser", (IReadOnlyList<string>)["-u", Layout.ServiceUser, "--", "restic", .. args]) : ("restic", args);
         return await shell.TryRunAsync(command, arguments, cancellationToken, environment: environment)
@@ -148,6 +169,18 @@ public sealed class Restic(OffsiteRepository repository, IShell shell)
 
     public static IReadOnlyList<OffsiteSnapshot> ParseSnapshots(string json)
     {
+        try
+        {
+            return Parse(json);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
+        {
+            throw new UserFacingException($"restic listed the snapshots in a form this release does not read ({e.Message}).");
+        }
+    }
+
+    private static IReadOnlyList<OffsiteSnapshot> Parse(string json)
+    {
         using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "[]" : json);
         return [.. document.RootElement.EnumerateArray().Select(s => new OffsiteSnapshot(
             s.GetProperty("id").GetString()!,
@@ -180,7 +213,12 @@ public sealed class Restic(OffsiteRepository repository, IShell shell)
     public async Task RestoreAsync(OffsiteSnapshot snapshot, string target, CancellationToken cancellationToken)
     {
         var result = await RunAsync(["restore", "--quiet", snapshot.Id, "--target", target], cancellationToken);
-        if (!result.Ok) throw Failure(result.Error, $"snapshot {snapshot.ShortId} cannot be read back");
+        if (result.Ok) return;
+        // What fails on this side: the disk the snapshot is read back to.
+        foreach (var local in new[] { "no space left on device", "permission denied", "read-only file system" })
+            if (result.Error.Contains(local, StringComparison.OrdinalIgnoreCase) && result.Error.Contains(target, StringComparison.Ordinal))
+                throw new UserFacingException($"Snapshot {snapshot.ShortId} cannot be read back into {target} on this server ({local}): free space there, or make it writable by the service user. Nothing was changed.");
+        throw Failure(result.Error, $"snapshot {snapshot.ShortId} cannot be read back");
     }
 
     /// <summary>restic's complaint as one line that names the problem and the fix; the password never appears in it.</summary>

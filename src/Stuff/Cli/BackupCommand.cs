@@ -42,10 +42,15 @@ public static class BackupCommand
                 if (restic is null) throw new UserFacingException($"No off-site repository is set ({OffsiteRepository.RepositoryKey}); stuff setup --backup-repository URL sets one.");
                 var snapshots = await restic.SnapshotsAsync(cancellationToken);
                 await console.WriteLineAsync($"{snapshots.Count} snapshot(s) in {repository!.Display} (kept: {OffsiteRepository.KeepPolicyText}):");
-                foreach (var snapshot in snapshots)
-                    await console.WriteLineAsync($"  {snapshot.ShortId}  {snapshot.Time:yyyy-MM-dd HH:mm:ss} UTC  {(snapshot.Tags.Contains(OffsiteRepository.Tag) ? "release " + (snapshot.Release ?? "?") : "not a Stuff backup")}");
+                foreach (var each in snapshots)
+                    await console.WriteLineAsync($"  {each.ShortId}  {each.Time:yyyy-MM-dd HH:mm:ss} UTC  {(each.Tags.Contains(OffsiteRepository.Tag) ? "release " + (each.Release ?? "?") : "not a Stuff backup")}");
                 return 0;
             }
+
+            // The daily backup, the weekly drill and a person's backup take turns: restic's prune
+            // needs the repository to itself.
+            var directory = Path.GetFullPath(parse.GetValue(output) ?? options.ResolvedBackupDirectory);
+            await using var turn = await BackupLock.TakeAsync(directory, console, cancellationToken);
 
             if (parse.GetValue(verify))
             {
@@ -64,19 +69,26 @@ public static class BackupCommand
                 return result.Passed ? 0 : 1;
             }
 
-            var directory = Path.GetFullPath(parse.GetValue(output) ?? options.ResolvedBackupDirectory);
             var file = await Backup.CreateAsync(options.Database, directory, parse.GetValue(keep), cancellationToken);
             await console.WriteLineAsync($"Backed up {options.Database} to {Backup.Describe(file)}.");
             if (restic is null) return 0;
+            string sent;
             try
             {
-                var snapshot = await restic.BackupAsync([file.FullName, RowCounts.PathFor(file.FullName)], $"{AppInfo.Version}-{AppInfo.Commit}", cancellationToken);
-                await restic.ForgetAsync(cancellationToken);
-                await console.WriteLineAsync($"Sent it off-site to {repository!.Display} as snapshot {snapshot} (kept: {OffsiteRepository.KeepPolicyText}).");
+                sent = await restic.BackupAsync([file.FullName, RowCounts.PathFor(file.FullName)], $"{AppInfo.Version}-{AppInfo.Commit}", cancellationToken);
             }
             catch (UserFacingException e)
             {
                 throw new UserFacingException($"The backup is in {directory}, but it is not off-site. {e.Message}");
+            }
+            await console.WriteLineAsync($"Sent it off-site to {repository!.Display} as snapshot {sent} (kept: {OffsiteRepository.KeepPolicyText}).");
+            try
+            {
+                await restic.ForgetAsync(cancellationToken);
+            }
+            catch (UserFacingException e)
+            {
+                throw new UserFacingException($"The backup is off-site as snapshot {sent}, but the older snapshots were not thinned out. {e.Message}");
             }
             return 0;
         }));

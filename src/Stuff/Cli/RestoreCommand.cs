@@ -58,8 +58,9 @@ public static class RestoreCommand
             {
                 Directory.CreateDirectory(work, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
                 // restic runs as the service user when root restores (its SSH key, its cache).
-                if (Environment.IsPrivilegedProcess && await new ProcessShell().TryRunAsync("chown", [Layout.ServiceUser + ":", work], cancellationToken) is null)
-                    throw new UserFacingException("chown is missing; nothing was changed.");
+                if (Environment.IsPrivilegedProcess && File.ReadLines("/etc/passwd").Any(l => l.StartsWith(Layout.ServiceUser + ":", StringComparison.Ordinal))
+                    && await new ProcessShell().TryRunAsync("chown", [Layout.ServiceUser + ":", work], cancellationToken) is not { Ok: true })
+                    throw new UserFacingException($"Cannot give {work} to the service user, who reads the snapshot back (chown failed). Nothing was changed.");
                 await output.WriteLineAsync($"Reading snapshot {snapshot.ShortId} ({snapshot.Time:yyyy-MM-dd HH:mm} UTC, release {snapshot.Release ?? "?"}) from {repository.Display} ...");
                 await restic.RestoreAsync(snapshot, work, cancellationToken);
                 var found = new DirectoryInfo(work).EnumerateFiles("stuff-*" + Backup.Extension(database), SearchOption.AllDirectories).ToList();

@@ -64,13 +64,18 @@ public static class SetupCommand
 
         var backupRepository = new Option<string?>("--backup-repository")
         {
-            Description = $"A restic repository every backup is also sent to, encrypted: /PATH, sftp:USER@HOST:/PATH, s3:https://HOST/BUCKET/PATH, b2:, rest: ... (none: no off-site copies; default: as installed). Its password comes from {Backups.OffsiteRepository.PasswordKey} in the environment, or is made for a new repository and kept in the env file.",
+            Description = $"A restic repository every backup is also sent to, encrypted: /PATH, sftp:USER@HOST:/PATH, s3:https://HOST/BUCKET/PATH, b2:, rest: ... (none: no off-site copies; default: as installed). Its password comes from --backup-password-file or {Backups.OffsiteRepository.PasswordKey} in the environment, or is made for a new repository; the storage's credentials (AWS_ACCESS_KEY_ID ...) from the environment. All are kept in the env file.",
             HelpName = "URL",
+        };
+        var backupPasswordFile = new Option<FileInfo?>("--backup-password-file")
+        {
+            Description = "A file whose first line is the off-site repository's password (for a repository that exists already).",
+            HelpName = "FILE",
         };
 
         var command = new Command("setup", "Install and configure everything the site needs on this server (run as root).")
         {
-            domain, basePath, tls, email, acmeCa, acmeCaRoot, acmeChallenge, acmeCheckInterval, certificate, key, instances, appHosts, readyTimeout, noAutoUpdates, backupRepository, dryRun,
+            domain, basePath, tls, email, acmeCa, acmeCaRoot, acmeChallenge, acmeCheckInterval, certificate, key, instances, appHosts, readyTimeout, noAutoUpdates, backupRepository, backupPasswordFile, dryRun,
         };
         command.SetAction(StuffCommandLine.Guard(async (parse, cancellationToken) =>
         {
@@ -92,7 +97,8 @@ public static class SetupCommand
                 ReadyWithin = TimeSpan.FromSeconds(parse.GetValue(readyTimeout)),
                 AutoUpdates = !parse.GetValue(noAutoUpdates),
                 AppHosts = parse.GetResult(appHosts) is null ? AppHost.InSite(layout.ApacheSiteFile) : AppHosts(parse.GetValue(appHosts) ?? []),
-                Offsite = Offsite(parse.GetValue(backupRepository), layout),
+                Offsite = Offsite(parse.GetValue(backupRepository), parse.GetValue(backupPasswordFile), layout),
+                OffsiteGiven = parse.GetValue(backupRepository) is not null,
             };
             var context = new SetupContext(shell, facts, settings);
             var steps = Plan.Steps();
@@ -189,7 +195,7 @@ public static class SetupCommand
     /// installed. Its password: STUFF_BACKUP_PASSWORD from setup's environment, else the one the
     /// env file keeps, else a new one (for a repository setup will make).
     /// </summary>
-    private static Backups.OffsiteRepository? Offsite(string? given, Layout layout)
+    private static Backups.OffsiteRepository? Offsite(string? given, FileInfo? passwordFile, Layout layout)
     {
         IReadOnlyDictionary<string, string?>? installed = null;
         try
@@ -201,17 +207,47 @@ public static class SetupCommand
             // An unreadable env file is rewritten; only a given repository counts then.
         }
         var url = given?.Trim() ?? installed?.GetValueOrDefault(Backups.OffsiteRepository.RepositoryKey);
-        if (url is null || url == "none" || (given is null && string.IsNullOrWhiteSpace(url))) return null;
+        if (url is null || url == "none" || (given is null && string.IsNullOrWhiteSpace(url)))
+        {
+            if (passwordFile is not null) throw new UserFacingException("--backup-password-file goes with an off-site repository (--backup-repository URL).");
+            return null;
+        }
         if (Backups.OffsiteRepository.Problem(url) is { } problem) throw new UserFacingException($"--backup-repository: {problem}.");
-        if (url.StartsWith('/') && (url == "/" || url.StartsWith(layout.BackupDirectory + "/", StringComparison.Ordinal) || url == layout.BackupDirectory))
-            throw new UserFacingException($"--backup-repository {url} is on this server's backup directory; an off-site repository belongs on another disk or host.");
-        var password = Environment.GetEnvironmentVariable(Backups.OffsiteRepository.PasswordKey);
+        if (new Backups.OffsiteRepository(url, "-").LocalPath is { } path)
+        {
+            if (path == "/" || path == layout.BackupDirectory || path.StartsWith(layout.BackupDirectory + "/", StringComparison.Ordinal))
+                throw new UserFacingException($"--backup-repository {url} is on this server's backup directory; an off-site repository belongs on another disk or host.");
+            var parent = Path.GetDirectoryName(path.TrimEnd('/'));
+            if (parent is null || !Directory.Exists(parent))
+                throw new UserFacingException($"--backup-repository {url}: {parent} does not exist; mount the disk the repository goes on first.");
+        }
+
+        string? password = null;
+        if (passwordFile is not null)
+        {
+            if (!passwordFile.Exists) throw new UserFacingException($"--backup-password-file: {passwordFile.FullName} does not exist.");
+            try
+            {
+                password = File.ReadLines(passwordFile.FullName).FirstOrDefault()?.TrimEnd('\r');
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UserFacingException($"--backup-password-file: cannot read {passwordFile.FullName} ({e.Message}).");
+            }
+            if (string.IsNullOrEmpty(password)) throw new UserFacingException($"--backup-password-file: {passwordFile.FullName} is empty.");
+        }
+        if (string.IsNullOrEmpty(password)) password = Environment.GetEnvironmentVariable(Backups.OffsiteRepository.PasswordKey);
         if (string.IsNullOrEmpty(password)) password = installed?.GetValueOrDefault(Backups.OffsiteRepository.PasswordKey);
         if (string.IsNullOrEmpty(password))
             password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).Replace('+', '-').Replace('/', '_').TrimEnd('=');
-        else if (password.Any(char.IsControl))
-            throw new UserFacingException($"{Backups.OffsiteRepository.PasswordKey} must be one line.");
-        return new Backups.OffsiteRepository(url, password);
+        if (password.Any(char.IsControl)) throw new UserFacingException("The off-site repository's password must be one line.");
+
+        // The storage's credentials: from setup's environment, else as installed.
+        var environment = Backups.OffsiteRepository.CredentialKeys.ToDictionary(k => k, k => (string?)Environment.GetEnvironmentVariable(k));
+        var credentials = Backups.OffsiteRepository.CredentialsIn(installed);
+        foreach (var (key, value) in Backups.OffsiteRepository.CredentialsIn(environment)) credentials[key] = value;
+        if (credentials.FirstOrDefault(c => c.Value.Any(char.IsControl)) is { Key: { } bad }) throw new UserFacingException($"{bad} must be one line.");
+        return new Backups.OffsiteRepository(url, password) { Credentials = credentials };
     }
 
     /// <summary>One address, as mod_md writes it into a mailto: URL: no spaces, one @, a dot in the domain.</summary>
@@ -233,6 +269,7 @@ public static class SetupCommand
             : $"Done in {total.Elapsed.TotalSeconds:0.0} s; changed: {string.Join(", ", changed)}.");
         await output.WriteLineAsync($"The site: https://{context.Settings.Domain}{context.Settings.BasePath}/ (release {ReleaseStore.NameOf(context.Releases.LiveRelease)})");
         if (await FirstUser.NeededAsync(context, cancellationToken)) await output.WriteLineAsync(FirstUser.Hint);
+        foreach (var note in context.Notes) await output.WriteLineAsync("Note: " + note);
         if (context.Settings.Offsite is { } offsite)
             await output.WriteLineAsync($"Backups also go to {offsite.Display}. Keep a copy of {Backups.OffsiteRepository.PasswordKey} from {context.Layout.EnvFile} somewhere else: without it nobody can read them.");
         return 0;

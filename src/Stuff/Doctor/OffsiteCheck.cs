@@ -16,6 +16,8 @@ public sealed class OffsiteCheck : DoctorCheck
 
     public override async Task<IReadOnlyList<Finding>> RunAsync(DoctorContext context, CancellationToken cancellationToken)
     {
+        if (context.EnvError is not null)
+            return [Finding.Skipped(Id, Name, "needs the env file (see Env file)"), Finding.Skipped(DrillId, DrillName, "needs the env file (see Env file)")];
         OffsiteRepository? repository;
         try
         {
@@ -66,6 +68,11 @@ public sealed class OffsiteCheck : DoctorCheck
             }
         }
 
+        if (!context.IsRoot && Environment.UserName != Server.Layout.ServiceUser)
+        {
+            findings.Add(Finding.Skipped(DrillId, DrillName, "needs root or the service user (its result is in the private data directory)"));
+            return findings;
+        }
         var drill = DrillResult.Read(context.Options.ResolvedDataDirectory);
         var verify = context.AsServiceUser("backup --verify");
         if (drill is null)

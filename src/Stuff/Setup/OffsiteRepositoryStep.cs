@@ -37,6 +37,14 @@ public sealed class OffsiteRepositoryStep : Step
         {
             return await Restic(context).ExistsAsync(cancellationToken) ? null : $"there is no repository at {offsite.Display} yet";
         }
+        catch (UserFacingException e) when (!context.Settings.OffsiteGiven && e.Message.Contains("cannot be reached", StringComparison.Ordinal))
+        {
+            // The installed repository, out of reach today: the rest of setup (a new release) goes on,
+            // backups stay local until it is back, and the doctor says so meanwhile.
+            if (!context.Notes.Any(n => n.StartsWith("the off-site repository", StringComparison.Ordinal)))
+                context.Notes.Add($"the off-site repository cannot be used now; backups stay local until it can. {e.Message}");
+            return null;
+        }
         catch (UserFacingException e)
         {
             return e.Message;
@@ -71,7 +79,7 @@ public sealed class OffsiteRepositoryStep : Step
         {
             var key = offsite.IsSftp && File.Exists(SshKey(context) + ".pub") ? $" The service user's public key: {File.ReadAllText(SshKey(context) + ".pub").Trim()}" : "";
             var password = e.Message.Contains("password is wrong", StringComparison.Ordinal)
-                ? $" Give the repository's own password to setup in the environment: {OffsiteRepository.PasswordKey}=... stuff setup ..."
+                ? $" Give setup the repository's own password: --backup-password-file FILE (its first line), or {OffsiteRepository.PasswordKey} in setup's environment."
                 : "";
             throw new ServerException(e.Message + password + key + " The site's settings were not changed.");
         }

@@ -49,6 +49,9 @@ public sealed class SetupContext(IShell shell, HostFacts facts, SetupSettings se
     /// <summary>Set by steps whose change only takes effect when the app restarts (its settings); a new release always starts anew.</summary>
     public bool AppRestartNeeded { get; set; }
 
+    /// <summary>What setup says at the end besides its steps: things that work but want attention.</summary>
+    public List<string> Notes { get; } = [];
+
     /// <summary>Set by steps that change Apache's configuration or certificate.</summary>
     public bool ApacheReloadNeeded { get; set; }
 

@@ -32,6 +32,9 @@ public sealed record SetupSettings(
     /// <summary>The off-site restic repository the backups are sent to, and its password; null for none.</summary>
     public Backups.OffsiteRepository? Offsite { get; init; }
 
+    /// <summary>The repository was given on this run's command line (not only kept as installed).</summary>
+    public bool OffsiteGiven { get; init; }
+
     /// <summary>Apache reaches the app through its balancer rather than straight to the one instance.</summary>
     public bool Balanced => Instances > 1 || AppHosts.Count > 0;
 }

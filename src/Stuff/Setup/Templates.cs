@@ -95,8 +95,11 @@ public static class Templates
         string Render(string secret, bool shown = false) => ServerFiles.Render("stuff.env", new Dictionary<string, object>
         {
             ["offsite"] = context.Settings.Offsite is not null,
-            ["backup_repository"] = context.Settings.Offsite?.Url ?? "",
+            ["backup_repository"] = (shown ? context.Settings.Offsite?.Display : context.Settings.Offsite?.Url) ?? "",
             ["backup_password"] = shown ? "<given or generated, kept after>" : context.Settings.Offsite?.Password ?? "",
+            ["has_backup_credentials"] = context.Settings.Offsite?.Credentials.Count > 0,
+            ["backup_credentials"] = (context.Settings.Offsite?.Credentials ?? new Dictionary<string, string>())
+                .Select(c => shown ? $"{c.Key}=<kept>" : $"{c.Key}='{c.Value}'").ToList(),
             ["user"] = Layout.ServiceUser,
             ["password"] = secret,
             ["database"] = Layout.Database,
@@ -123,7 +126,8 @@ public static class Templates
             ["backup_directory"] = layout.BackupDirectory,
             ["data_directory"] = layout.DataDirectory,
             ["log_directory"] = layout.LogDirectory,
-            ["repository_path"] = context.Settings.Offsite?.LocalPath is { } path ? " " + path : "",
+            // "-": a repository disk that is not mounted fails the off-site copy, not the local backup.
+            ["repository_path"] = context.Settings.Offsite?.LocalPath is { } path ? " -" + path : "",
         };
         if (!context.Facts.HasSystemd)
         {

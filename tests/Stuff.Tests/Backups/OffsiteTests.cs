@@ -66,6 +66,58 @@ public sealed class OffsiteTests
         Assert.DoesNotContain("s3cret", Restic.Explain("Fatal: unable to open config file: Head \"https://backup:s3cret@backup.example.org:8000/stuff/config\": dial tcp: lookup backup.example.org: no such host\nIs there a repository at the following location?\nrest:https://backup:s3cret@backup.example.org:8000/stuff", rest));
     }
 
+    /// <summary>Records what restic would have been run with, and answers as restic does for an empty repository.</summary>
+    private sealed class CapturingShell : Stuff.Server.IShell
+    {
+        public List<(string Command, IReadOnlyList<string> Args, IReadOnlyDictionary<string, string> Environment)> Ran { get; } = [];
+
+        public Task<Stuff.Server.ShellResult> RunAsync(string command, IReadOnlyList<string> args, CancellationToken cancellationToken, string? stdin = null,
+            IReadOnlyDictionary<string, string>? environment = null)
+        {
+            Ran.Add((command, args, environment ?? new Dictionary<string, string>()));
+            return Task.FromResult(new Stuff.Server.ShellResult(0, "[]", ""));
+        }
+    }
+
+    [Fact]
+    public async Task The_password_and_the_storages_credentials_reach_restic_in_its_environment_never_its_arguments()
+    {
+        var shell = new CapturingShell();
+        var s3 = new OffsiteRepository("s3:https://s3.example.org/bucket/stuff", "the repository password")
+        {
+            Credentials = new Dictionary<string, string> { ["AWS_ACCESS_KEY_ID"] = "key id", ["AWS_SECRET_ACCESS_KEY"] = "secret key" },
+        };
+
+        Assert.Empty(await new Restic(s3, shell).SnapshotsAsync(CancellationToken.None));
+
+        var (command, args, environment) = Assert.Single(shell.Ran);
+        Assert.DoesNotContain(args, a => a.Contains("password", StringComparison.Ordinal) || a.Contains("secret", StringComparison.Ordinal) || a.Contains("s3:", StringComparison.Ordinal));
+        Assert.Equal("the repository password", environment["RESTIC_PASSWORD"]);
+        Assert.Equal("s3:https://s3.example.org/bucket/stuff", environment["RESTIC_REPOSITORY"]);
+        Assert.Equal("secret key", environment["AWS_SECRET_ACCESS_KEY"]);
+        Assert.Equal("key id", environment["AWS_ACCESS_KEY_ID"]);
+        Assert.Contains("snapshots", args);
+        Assert.True(command is "restic" or "runuser", command);
+    }
+
+    [Fact]
+    public void Credentials_are_read_from_the_env_files_values_by_restics_names_only()
+    {
+        var repository = OffsiteRepository.From(new Dictionary<string, string?>
+        {
+            [OffsiteRepository.RepositoryKey] = "b2:bucket:stuff",
+            [OffsiteRepository.PasswordKey] = "p",
+            ["B2_ACCOUNT_ID"] = "id",
+            ["B2_ACCOUNT_KEY"] = "key",
+            ["DATABASE_URL"] = "postgres://stuff:db-secret@127.0.0.1/stuff",
+        })!;
+
+        Assert.Equal(["B2_ACCOUNT_ID", "B2_ACCOUNT_KEY"], repository.Credentials.Keys.Order(StringComparer.Ordinal));
+        Assert.Null(OffsiteRepository.From(new Dictionary<string, string?> { ["DATABASE_URL"] = "x" }));
+        var none = Assert.Throws<Stuff.Configuration.UserFacingException>(() => OffsiteRepository.From(new Dictionary<string, string?> { [OffsiteRepository.RepositoryKey] = "/srv/x" }));
+        Assert.Contains("STUFF_BACKUP_PASSWORD is not set", none.Message);
+    }
+
     [Fact]
     public void Snapshots_are_read_with_their_tags_and_release()
     {

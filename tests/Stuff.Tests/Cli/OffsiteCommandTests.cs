@@ -96,6 +96,7 @@ public abstract class OffsiteCommandTests(DatabaseProvider provider) : CliTests(
         var missing = Path.Combine(DataDirectory, "never-made");
         AssertCleanFailure(await Offsite(missing).RunAsync("backup"), $"There is no restic repository at {missing}: run stuff setup with --backup-repository to create it.");
         AssertCleanFailure(await Offsite("ftp:backup@example.org/stuff").RunAsync("backup"), "restic does not understand the repository 'ftp:backup@example.org/stuff'");
+        AssertCleanFailure(await Offsite("rest:http://127.0.0.1:9/stuff").RunAsync("backup"), "The repository rest:http://127.0.0.1:9/stuff cannot be reached (");
         AssertCleanFailure(await Stuff.With(OffsiteRepository.RepositoryKey, RepositoryPath).RunAsync("backup"), "STUFF_BACKUP_PASSWORD is not set");
         AssertCleanFailure(await Stuff.RunAsync("backup", "--list"), "No off-site repository is set");
     }

@@ -81,6 +81,8 @@ public sealed class SetupCommandTests
     [InlineData("backups/stuff", "--backup-repository: restic does not understand the repository 'backups/stuff'")]
     [InlineData("/var/backups/stuff/offsite", "is on this server's backup directory")]
     [InlineData("rest:https://backup:s3cret@backup.example.org/ stuff", "--backup-repository: 'rest:https://backup:***@backup.example.org/ stuff' is not a repository URL")]
+    [InlineData("local:backups", "--backup-repository: the repository 'local:backups' must be an absolute path")]
+    [InlineData("/nonexistent-disk/stuff", "--backup-repository /nonexistent-disk/stuff: /nonexistent-disk does not exist; mount the disk the repository goes on first.")]
     public async Task A_repository_restic_cannot_use_is_refused_before_anything_happens(string value, string expected)
     {
         var result = await DryRunAsync("--backup-repository", value);
@@ -89,6 +91,18 @@ public sealed class SetupCommandTests
         Assert.Contains(expected, result.Error);
         Assert.DoesNotContain("s3cret", result.Error + result.Output);
         Assert.DoesNotContain("The plan", result.Output);
+    }
+
+    [Fact]
+    public async Task A_password_file_that_is_not_there_or_without_a_repository_is_refused()
+    {
+        var missing = await DryRunAsync("--backup-repository", "sftp:backup@backup.example.org:/srv/stuff", "--backup-password-file", "/nonexistent/password");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("--backup-password-file: /nonexistent/password does not exist.", missing.Error);
+
+        var alone = await DryRunAsync("--backup-password-file", "/nonexistent/password");
+        Assert.Equal(1, alone.ExitCode);
+        Assert.Contains("--backup-password-file goes with an off-site repository", alone.Error);
     }
 
     private static Task<CliResult> AcmeDryRunAsync(params string[] args) =>

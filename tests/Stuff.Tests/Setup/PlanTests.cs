@@ -307,17 +307,37 @@ public sealed class PlanTests
 
         Assert.Contains("run " + install, plan);
         Assert.DoesNotContain("the-repository-password", plan);
-        Assert.Contains($"| STUFF_BACKUP_REPOSITORY={url}", plan);
-        Assert.Contains("| STUFF_BACKUP_PASSWORD=<given or generated, kept after>", plan);
+        Assert.Contains($"| STUFF_BACKUP_REPOSITORY='{url}'", plan);
+        Assert.Contains("| STUFF_BACKUP_PASSWORD='<given or generated, kept after>'", plan);
         Assert.Contains($"as stuff: restic init   (when there is no repository there yet)", plan);
         Assert.Contains("file /etc/systemd/system/stuff-backup-verify.timer (root:root 0644)", plan);
         Assert.Contains("| ExecStart=/opt/stuff/bin/stuff backup --verify", plan);
         Assert.Contains("systemctl enable --now stuff-backup.timer stuff-backup-verify.timer", plan);
         Assert.Contains("CREATE DATABASE stuff_drill OWNER stuff", plan);
-        var readWrite = url.StartsWith('/') ? $"| ReadWritePaths=/var/backups/stuff /var/lib/stuff {url}" : "| ReadWritePaths=/var/backups/stuff /var/lib/stuff\n";
+        var readWrite = url.StartsWith('/') ? $"| ReadWritePaths=/var/backups/stuff /var/lib/stuff -{url}" : "| ReadWritePaths=/var/backups/stuff /var/lib/stuff\n";
         Assert.Contains(readWrite, plan + "\n");
         Assert.Equal(url.StartsWith("sftp:", StringComparison.Ordinal), plan.Contains("ssh-keygen -t ed25519", StringComparison.Ordinal));
         Assert.Equal(url.StartsWith("sftp:", StringComparison.Ordinal), plan.Contains("StrictHostKeyChecking accept-new", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_storages_credentials_go_into_the_env_file_and_the_plan_shows_neither_them_nor_a_password_in_the_url()
+    {
+        var plain = Context(Family.Debian);
+        var offsite = new OffsiteRepository("rest:https://backup:url-secret@backup.example.org/stuff", "p")
+        {
+            Credentials = new Dictionary<string, string> { ["AWS_ACCESS_KEY_ID"] = "key-id-secret", ["AWS_SECRET_ACCESS_KEY"] = "access-secret" },
+        };
+        var context = new SetupContext(new NoShell(), plain.Facts, plain.Settings with { Offsite = offsite }, new ReleaseStore("/nonexistent/opt/stuff"));
+
+        var plan = Plan(context);
+        var env = Secrets.EnvFileSpec(context).Content;
+
+        Assert.Contains("| STUFF_BACKUP_REPOSITORY='rest:https://backup:***@backup.example.org/stuff'", plan);
+        Assert.Contains("| AWS_SECRET_ACCESS_KEY=<kept>", plan);
+        foreach (var secret in new[] { "url-secret", "key-id-secret", "access-secret" }) Assert.DoesNotContain(secret, plan);
+        Assert.Contains("AWS_SECRET_ACCESS_KEY='access-secret'", env);
+        Assert.Contains("STUFF_BACKUP_REPOSITORY='rest:https://backup:url-secret@backup.example.org/stuff'", env);
     }
 
     [Fact]
