@@ -15,6 +15,9 @@ namespace Stuff.Backups;
 public static class Backup
 {
     private const string Prefix = "stuff-";
+
+    /// <summary>The file names of backups of <paramref name="database"/>'s kind, as a search pattern.</summary>
+    public static string Pattern(DatabaseUrl database) => Prefix + "*" + Extension(database);
     private const string PostgresExtension = ".pgdump";
     private const string SqliteExtension = ".sqlite";
 
@@ -28,8 +31,8 @@ public static class Backup
                 .OrderByDescending(f => f.Name, StringComparer.Ordinal)]
             : [];
 
-    /// <summary>Writes a backup and removes all but the newest <paramref name="keep"/>.</summary>
-    public static async Task<FileInfo> CreateAsync(DatabaseUrl database, string directory, int keep, CancellationToken cancellationToken)
+    /// <summary>Makes the backup directory (mode 0700) when it is missing, or says why it cannot.</summary>
+    internal static void CreateDirectory(string directory)
     {
         try
         {
@@ -37,8 +40,19 @@ public static class Backup
         }
         catch (UnauthorizedAccessException)
         {
-            throw new UserFacingException($"Cannot create {directory}: permission denied. Run as the service user or root, or choose another directory with --output-dir or STUFF_BACKUP_DIR.");
+            throw new UserFacingException($"Cannot create {directory}: permission denied. {WhatToDo}");
         }
+    }
+
+    /// <summary>What to say when the backup directory is not the process's to write.</summary>
+    internal static UserFacingException CannotWrite(string directory) => new($"Cannot write in {directory}: permission denied. {WhatToDo}");
+
+    private const string WhatToDo = "Run as the service user or root, or choose another directory with --output-dir or STUFF_BACKUP_DIR.";
+
+    /// <summary>Writes a backup and removes all but the newest <paramref name="keep"/>.</summary>
+    public static async Task<FileInfo> CreateAsync(DatabaseUrl database, string directory, int keep, CancellationToken cancellationToken)
+    {
+        CreateDirectory(directory);
         var name = $"{Prefix}{DateTime.UtcNow.ToString(TimeFormat, CultureInfo.InvariantCulture)}-{AppInfo.Version}-{AppInfo.Commit}{Extension(database)}";
         var final = Path.Combine(directory, name);
         var partial = Path.Combine(directory, "." + name + ".partial");
@@ -50,7 +64,7 @@ public static class Backup
         }
         catch (UnauthorizedAccessException)
         {
-            throw new UserFacingException($"Cannot write in {directory}: permission denied. Run as the service user or root, or choose another directory with --output-dir or STUFF_BACKUP_DIR.");
+            throw CannotWrite(directory);
         }
 
         try

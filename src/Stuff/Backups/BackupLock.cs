@@ -14,14 +14,7 @@ public sealed class BackupLock : IAsyncDisposable
 
     public static async Task<BackupLock> TakeAsync(string directory, TextWriter output, CancellationToken cancellationToken)
     {
-        try
-        {
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-        catch (UnauthorizedAccessException)
-        {
-            throw new Configuration.UserFacingException($"Cannot create {directory}: permission denied. Run as the service user or root, or choose another directory with --output-dir or STUFF_BACKUP_DIR.");
-        }
+        Backup.CreateDirectory(directory);
         var path = Path.Combine(directory, ".stuff-backup.lock");
         var waited = System.Diagnostics.Stopwatch.StartNew();
         var said = false;
@@ -47,7 +40,7 @@ public sealed class BackupLock : IAsyncDisposable
             }
             catch (UnauthorizedAccessException)
             {
-                throw new Configuration.UserFacingException($"Cannot write in {directory}: permission denied. Run as the service user or root, or choose another directory with --output-dir or STUFF_BACKUP_DIR.");
+                throw Backup.CannotWrite(directory);
             }
         }
     }

@@ -61,9 +61,7 @@ public static class Drill
             {
                 var snapshot = await restic.FindAsync("latest", cancellationToken);
                 source = $"snapshot {snapshot.ShortId} ({snapshot.Time:yyyy-MM-dd HH:mm} UTC) in {restic.Repository.Display}";
-                await restic.RestoreAsync(snapshot, work, cancellationToken);
-                backup = Find(work, Backup.Extension(database))
-                    ?? throw new UserFacingException($"snapshot {snapshot.ShortId} holds no {Backup.Extension(database)} backup");
+                backup = await restic.RestoreBackupAsync(snapshot, work, database, cancellationToken);
             }
             else
             {
@@ -98,9 +96,7 @@ public static class Drill
                 if (RowCounts.Difference(expected, actual) is { } difference)
                     throw new UserFacingException($"the restored backup is not whole: {difference}");
 
-                await using (AppDbContext db = scratch.Provider == DatabaseProvider.Postgres
-                    ? new PostgresDbContext(new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql(scratch.ConnectionString).Options)
-                    : new SqliteDbContext(new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite(scratch.ConnectionString).Options))
+                await using (var db = scratch.CreateContext())
                 {
                     try
                     {
@@ -139,9 +135,6 @@ public static class Drill
             }
         }
     }
-
-    private static FileInfo? Find(string directory, string extension) =>
-        new DirectoryInfo(directory).EnumerateFiles("*" + extension, SearchOption.AllDirectories).FirstOrDefault();
 
     /// <summary>Leaves the scratch database empty, so nothing of the backup stays outside the backups; what went wrong, or null.</summary>
     private static async Task<string?> EmptyAsync(DatabaseUrl scratch)

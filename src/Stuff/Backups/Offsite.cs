@@ -107,15 +107,11 @@ public sealed class Restic(OffsiteRepository repository, IShell shell)
         };
         foreach (var (name, value) in repository.Credentials) environment[name] = value;
         // restic's own reading of a password file or command would win over the one given here.
-        var (command, arguments) = AsServiceUser() ? ("runuser", (IReadOnlyList<string>)["-u", Layout.ServiceUser, "--", "restic", .. args]) : ("restic", args);
+        // Root on a server setup made works with the service user's SSH key and cache, as the timer does.
+        var (command, arguments) = Layout.RootWithServiceUser() ? ("runuser", (IReadOnlyList<string>)["-u", Layout.ServiceUser, "--", "restic", .. args]) : ("restic", args);
         return await shell.TryRunAsync(command, arguments, cancellationToken, environment: environment)
             ?? throw new UserFacingException("restic is not installed; off-site backups need it (Debian/Ubuntu: apt-get install restic; Fedora/RHEL: dnf install restic), or run stuff setup again, which installs it.");
     }
-
-    /// <summary>Root on a server setup made works with the service user's SSH key and cache, as the timer does.</summary>
-    private static bool AsServiceUser() =>
-        OperatingSystem.IsLinux() && Environment.IsPrivilegedProcess && File.Exists("/etc/passwd")
-        && File.ReadLines("/etc/passwd").Any(l => l.StartsWith(Layout.ServiceUser + ":", StringComparison.Ordinal));
 
     /// <summary>True when the repository opens with the password; false when there is no repository there yet; otherwise the reason, thrown.</summary>
     public async Task<bool> ExistsAsync(CancellationToken cancellationToken)
@@ -221,9 +217,25 @@ public sealed class Restic(OffsiteRepository repository, IShell shell)
         throw Failure(result.Error, $"snapshot {snapshot.ShortId} cannot be read back");
     }
 
+    /// <summary>
+    /// Reads <paramref name="snapshot"/> back into <paramref name="target"/> and returns the one
+    /// backup of <paramref name="database"/>'s kind it holds; a snapshot with none, or several,
+    /// is not a Stuff backup for it.
+    /// </summary>
+    public async Task<FileInfo> RestoreBackupAsync(OffsiteSnapshot snapshot, string target, DatabaseUrl database, CancellationToken cancellationToken)
+    {
+        await RestoreAsync(snapshot, target, cancellationToken);
+        var found = new DirectoryInfo(target).EnumerateFiles(Backup.Pattern(database), SearchOption.AllDirectories).ToList();
+        return found.Count == 1 ? found[0]
+            : throw new UserFacingException($"Snapshot {snapshot.ShortId} holds {(found.Count == 0 ? "no" : found.Count.ToString(CultureInfo.InvariantCulture))} {Backup.Extension(database)} backup(s) of this kind of database, so it is not a Stuff backup for {database}. Nothing was changed.");
+    }
+
     /// <summary>restic's complaint as one line that names the problem and the fix; the password never appears in it.</summary>
-    public UserFacingException Failure(string error, string? what = null) =>
-        new(string.IsNullOrEmpty(what) ? Explain(error, repository) : $"{char.ToUpperInvariant(what[0])}{what[1..]}. {Explain(error, repository)}");
+    public UserFacingException Failure(string error, string? what = null)
+    {
+        var explained = Explain(error, repository);
+        return new(string.IsNullOrEmpty(what) ? explained : $"{char.ToUpperInvariant(what[0])}{what[1..]}. {explained}");
+    }
 
     public static string Explain(string error, OffsiteRepository repository)
     {

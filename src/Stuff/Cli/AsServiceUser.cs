@@ -27,7 +27,7 @@ public static class AsServiceUser
         if (EnvFile.InstalledDefault(AppContext.BaseDirectory) is null || !File.Exists(EnvFile.InstalledPath)) return false;
         var named = Environment.GetEnvironmentVariable(EnvFile.PathVariable);
         if (!string.IsNullOrWhiteSpace(named) && Path.GetFullPath(named) != EnvFile.InstalledPath) return false;
-        return File.ReadLines("/etc/passwd").Any(l => l.StartsWith(Layout.ServiceUser + ":", StringComparison.Ordinal));
+        return Layout.RootWithServiceUser();
     }
 
     /// <summary>Runs this executable with the same arguments as the service user, on the terminal as it is, and returns its exit code.</summary>

@@ -58,15 +58,12 @@ public static class RestoreCommand
             {
                 Directory.CreateDirectory(work, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
                 // restic runs as the service user when root restores (its SSH key, its cache).
-                if (Environment.IsPrivilegedProcess && File.ReadLines("/etc/passwd").Any(l => l.StartsWith(Layout.ServiceUser + ":", StringComparison.Ordinal))
+                if (Layout.RootWithServiceUser()
                     && await new ProcessShell().TryRunAsync("chown", [Layout.ServiceUser + ":", work], cancellationToken) is not { Ok: true })
                     throw new UserFacingException($"Cannot give {work} to the service user, who reads the snapshot back (chown failed). Nothing was changed.");
                 await output.WriteLineAsync($"Reading snapshot {snapshot.ShortId} ({snapshot.Time:yyyy-MM-dd HH:mm} UTC, release {snapshot.Release ?? "?"}) from {repository.Display} ...");
-                await restic.RestoreAsync(snapshot, work, cancellationToken);
-                var found = new DirectoryInfo(work).EnumerateFiles("stuff-*" + Backup.Extension(database), SearchOption.AllDirectories).ToList();
-                if (found.Count != 1)
-                    throw new UserFacingException($"Snapshot {snapshot.ShortId} holds {(found.Count == 0 ? "no" : found.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))} {Backup.Extension(database)} backup(s) of this kind of database, so it is not a Stuff backup for {database}. Nothing was changed.");
-                await Restore.RunAsync(app.Services, database, found[0], Confirm, output, cancellationToken);
+                var restored = await restic.RestoreBackupAsync(snapshot, work, database, cancellationToken);
+                await Restore.RunAsync(app.Services, database, restored, Confirm, output, cancellationToken);
             }
             finally
             {

@@ -239,7 +239,7 @@ public static class SetupCommand
         if (string.IsNullOrEmpty(password)) password = Environment.GetEnvironmentVariable(Backups.OffsiteRepository.PasswordKey);
         if (string.IsNullOrEmpty(password)) password = installed?.GetValueOrDefault(Backups.OffsiteRepository.PasswordKey);
         if (string.IsNullOrEmpty(password))
-            password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).Replace('+', '-').Replace('/', '_').TrimEnd('=');
+            password = Secrets.NewPassword();
         if (password.Any(char.IsControl)) throw new UserFacingException("The off-site repository's password must be one line.");
 
         // The storage's credentials: from setup's environment, else as installed.

@@ -30,6 +30,11 @@ public static class DataServiceExtensions
         return services;
     }
 
+    /// <summary>A context of its own on <paramref name="database"/>, outside the app's pool (the doctor, the restore drill's scratch database).</summary>
+    public static AppDbContext CreateContext(this DatabaseUrl database) => database.Provider == DatabaseProvider.Postgres
+        ? new PostgresDbContext(new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql(database.ConnectionString).Options)
+        : new SqliteDbContext(new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite(database.ConnectionString).Options);
+
     /// <summary>Creates the directory of an embedded SQLite file; nothing to do for PostgreSQL.</summary>
     public static void EnsureSqliteDirectory(this DatabaseUrl database)
     {

@@ -14,9 +14,7 @@ public sealed class MigrationsCheck : DoctorCheck
     {
         if (!context.DatabaseConnected) return [Finding.Skipped(Id, Name, "needs the database (see Database)")];
         var database = context.Options.Database;
-        await using AppDbContext db = database.Provider == DatabaseProvider.Postgres
-            ? new PostgresDbContext(new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql(database.ConnectionString).Options)
-            : new SqliteDbContext(new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite(database.ConnectionString).Options);
+        await using var db = database.CreateContext();
 
         var known = db.Database.GetMigrations().ToList();
         var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();

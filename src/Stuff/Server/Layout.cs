@@ -15,6 +15,14 @@ public sealed record Layout(Family Family, int PostgresVersion)
     /// <summary>The scratch database `stuff backup --verify` loads a backup into and empties again.</summary>
     public const string DrillDatabase = Database + Configuration.DatabaseUrl.DrillSuffix;
 
+    /// <summary>
+    /// True for root on a host where the service user exists (a server setup made): the
+    /// commands that write the service's files do it as that user, as the service does.
+    /// </summary>
+    public static bool RootWithServiceUser() =>
+        OperatingSystem.IsLinux() && Environment.IsPrivilegedProcess && File.Exists("/etc/passwd")
+        && File.ReadLines("/etc/passwd").Any(l => l.StartsWith(ServiceUser + ":", StringComparison.Ordinal));
+
     public string AppRoot => Configuration.EnvFile.InstalledRoot;
     public string Executable => "/opt/stuff/bin/stuff";
 

@@ -27,8 +27,11 @@ public static class Secrets
         return null;
     }
 
-    public static string Password(Layout layout) =>
-        ExistingPassword(layout) ?? (_generated ??= Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_'));
+    public static string Password(Layout layout) => ExistingPassword(layout) ?? (_generated ??= NewPassword());
+
+    /// <summary>A fresh random password of 256 bits, in characters that need no quoting in a URL or an env file.</summary>
+    public static string NewPassword() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).Replace('+', '-').Replace('/', '_').TrimEnd('=');
 
     private static string? _generated;
 
