@@ -149,9 +149,8 @@ run_tests() {
     --results-directory "$OUT" "${rest[@]}"
 }
 
-# in_background NAME COMMAND...: runs a command or function at the lowest priority while the deploy
-# tests run, which spend about half their time waiting on their machines; its output goes to
-# $OUT/NAME.log and its process id to BACKGROUND[NAME].
+# in_background NAME COMMAND...: runs a command or function at the lowest priority while the other
+# tests run; its output goes to $OUT/NAME.log and its process id to BACKGROUND[NAME].
 declare -A BACKGROUND=()
 in_background() {
   local name="$1"
@@ -196,13 +195,15 @@ main() {
 
   prepare_deploy
   host_fingerprint >"$OUT/host-before.txt"
-  run_tests Stuff.Tests tests/Stuff.Tests/Stuff.Tests.csproj "Category!=Template" "$@" >&2 || status=1
   # The sites generated from the template and the format check are mostly compilation: they
-  # use the cores the deploy tests leave idle. Build servers started so far run at normal
-  # priority; theirs start anew, at the idle priority with them.
+  # use the cores the other tests leave idle, from here to the end of the deploy tests, which
+  # spend much of their time waiting on their machines. Build servers started so far run at
+  # normal priority; theirs start anew, at the idle priority with them (nothing after this
+  # point builds at normal priority: the tests run --no-build).
   dotnet build-server shutdown >/dev/null 2>&1 || true
   in_background Stuff.Tests.Template run_tests Stuff.Tests.Template tests/Stuff.Tests/Stuff.Tests.csproj "Category=Template" "$@"
   in_background format check_format
+  run_tests Stuff.Tests tests/Stuff.Tests/Stuff.Tests.csproj "Category!=Template" "$@" >&2 || status=1
   run_tests Stuff.Browser tests/Stuff.Browser/Stuff.Browser.csproj "" "$@" >&2 || status=1
   run_tests Stuff.Deploy tests/Stuff.Deploy/Stuff.Deploy.csproj "" "$@" >&2 || status=1
   # The template's failures are counted through its result file, the format check's here.

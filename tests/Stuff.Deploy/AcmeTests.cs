@@ -14,7 +14,7 @@ namespace Stuff.Deploy;
 /// load and served without a failed request; the site switches back to self-signed and to acme
 /// again, and a second run has nothing to change.
 /// </summary>
-[Collection(MachineCollection.Name)]
+[Collection(SecondLane.Name)]
 [Trait(TestCategory.Name, TestCategory.Deploy)]
 public sealed class AcmeTests(SetUpServer server) : IClassFixture<SetUpServer>
 {

@@ -7,7 +7,7 @@ namespace Stuff.Deploy;
 /// A server without systemd, as a container is (no init system at all): setup starts PostgreSQL and
 /// Apache itself and runs the app under `stuff supervise`, which restarts it when it dies.
 /// </summary>
-[Collection(MachineCollection.Name)]
+[Collection(SecondLane.Name)]
 [Trait(TestCategory.Name, TestCategory.Deploy)]
 public sealed class ContainerTests
 {

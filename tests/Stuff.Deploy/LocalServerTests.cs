@@ -3,7 +3,7 @@ using Stuff.Deploy.Machines;
 namespace Stuff.Deploy;
 
 /// <summary>deploy/local-server.sh, as a person runs it: start serves the site from a systemd machine, stop leaves nothing behind.</summary>
-[Collection(MachineCollection.Name)]
+[Collection(SecondLane.Name)]
 [Trait(TestCategory.Name, TestCategory.Deploy)]
 public sealed class LocalServerTests
 {

@@ -11,7 +11,7 @@ namespace Stuff.Deploy;
 /// The repositories: SFTP to OpenSSH on the machine's own loopback (an account of its own, the
 /// service user's key), and a path on the machine (a mounted disk, as restic sees it).
 /// </summary>
-[Collection(MachineCollection.Name)]
+[Collection(SecondLane.Name)]
 [Trait(TestCategory.Name, TestCategory.Deploy)]
 public sealed class OffsiteBackupTests(SetUpServer server) : IClassFixture<SetUpServer>
 {

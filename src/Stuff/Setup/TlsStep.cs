@@ -18,10 +18,28 @@ public sealed class TlsStep : Step
         if (context.Settings.Acme is { } acme)
             return [$"none to install: Apache's mod_md gets the certificate for {context.Settings.Domain} from {acme.Ca} once the site is in Apache"];
         if (context.Settings.Tls == TlsMode.SelfSigned)
-            return [$"run openssl req -x509 -newkey rsa:3072 -sha256 -nodes -days 825 -subj /CN={context.Settings.Domain} -addext subjectAltName=DNS:{context.Settings.Domain} -keyout {layout.KeyFile} -out {layout.CertificateFile}   (when missing, expiring within 30 days, or for another name)",
+            return [$"run openssl {string.Join(' ', SelfSigned(context.Settings.Domain, layout.KeyFile, layout.CertificateFile))}   (when missing, expiring within 30 days, for another name, or a CA certificate)",
                     $"chmod 0600 {layout.KeyFile}; chmod 0644 {layout.CertificateFile}"];
         return [$"copy {context.Settings.CertificateFile} to {layout.CertificateFile} (root:root 0644)", $"copy {context.Settings.KeyFile} to {layout.KeyFile} (root:root 0600)"];
     }
+
+    /// <summary>How many days a self-signed certificate is valid: browsers refuse longer for certificates from public CAs, and scanners flag it on any.</summary>
+    public const int SelfSignedDays = 397;
+
+    /// <summary>
+    /// openssl's arguments for a self-signed server certificate for <paramref name="domain"/>: a
+    /// leaf (not a CA, for key exchange and signatures, for servers only), named in its
+    /// subjectAltName as browsers require.
+    /// </summary>
+    public static IReadOnlyList<string> SelfSigned(string domain, string keyFile, string certificateFile) =>
+    [
+        "req", "-x509", "-newkey", "rsa:3072", "-sha256", "-nodes", "-days", SelfSignedDays.ToString(System.Globalization.CultureInfo.InvariantCulture), "-subj", $"/CN={domain}",
+        "-addext", $"subjectAltName=DNS:{domain}",
+        "-addext", "basicConstraints=critical,CA:FALSE",
+        "-addext", "keyUsage=critical,digitalSignature,keyEncipherment",
+        "-addext", "extendedKeyUsage=serverAuth",
+        "-keyout", keyFile, "-out", certificateFile,
+    ];
 
     public override Task<string?> CheckAsync(SetupContext context, CancellationToken cancellationToken)
     {
@@ -37,6 +55,8 @@ public sealed class TlsStep : Step
         using var certificate = X509Certificate2.CreateFromPemFile(layout.CertificateFile, layout.KeyFile);
         if (certificate.NotAfter < DateTime.Now.AddDays(30)) return Task.FromResult<string?>("the certificate expires within 30 days");
         if (!certificate.MatchesHostname(context.Settings.Domain)) return Task.FromResult<string?>($"the certificate is not for {context.Settings.Domain}");
+        if (certificate.Extensions.OfType<X509BasicConstraintsExtension>().Any(c => c.CertificateAuthority))
+            return Task.FromResult<string?>("the certificate is a CA certificate, which Apache warns of at every start");
         return Task.FromResult<string?>(null);
     }
 
@@ -48,9 +68,7 @@ public sealed class TlsStep : Step
         if (context.Settings.Tls == TlsMode.SelfSigned)
         {
             var domain = context.Settings.Domain;
-            await context.Shell.MustAsync("openssl",
-                ["req", "-x509", "-newkey", "rsa:3072", "-sha256", "-nodes", "-days", "825", "-subj", $"/CN={domain}",
-                 "-addext", $"subjectAltName=DNS:{domain}", "-keyout", layout.KeyFile + ".stuff-new", "-out", layout.CertificateFile + ".stuff-new"], cancellationToken);
+            await context.Shell.MustAsync("openssl", SelfSigned(domain, layout.KeyFile + ".stuff-new", layout.CertificateFile + ".stuff-new"), cancellationToken);
         }
         else
         {

@@ -20,11 +20,26 @@ public sealed class MachineTheoryAttribute : TheoryAttribute
     }
 }
 
-/// <summary>One machine at a time: the host has two cores, and each machine runs Apache, PostgreSQL and the app.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
+/// <summary>
+/// The deploy tests run in two lanes, one machine at a time in each: the host has two cores, a
+/// machine runs Apache, PostgreSQL and the app, and much of a deploy test is waiting on its
+/// machine (a certificate's renewal, a backup host, a fresh setup's packages). This lane has
+/// the tests whose machine must answer in time (restarts, requests in flight, the doctor).
+/// </summary>
+[CollectionDefinition(Name)]
 public sealed class MachineCollection
 {
     public const string Name = "disposable servers";
+}
+
+/// <summary>
+/// The second lane, beside <see cref="MachineCollection"/>: the tests that mostly wait (the ACME
+/// CA's renewals, restic over SFTP) or that set up a fresh machine of their own.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class SecondLane
+{
+    public const string Name = "disposable servers, second lane";
 }
 
 /// <summary>
