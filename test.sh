@@ -41,7 +41,7 @@ prepare_deploy() {
   [[ $EUID -eq 0 ]] || { log "Not root: the deploy tests (stuff setup on disposable servers) are skipped"; return; }
   [[ "${STUFF_TEST_DEPLOY:-1}" != 0 ]] || { log "STUFF_TEST_DEPLOY=0: the deploy tests are skipped"; return; }
   local tool
-  for tool in systemd-nspawn:systemd-container mmdebstrap:mmdebstrap pebble:pebble curl:curl; do
+  for tool in systemd-nspawn:systemd-container mmdebstrap:mmdebstrap pebble:pebble curl:curl testssl:testssl.sh npm:npm; do
     command -v "${tool%%:*}" >/dev/null || { log "Installing ${tool#*:}"; apt_install "${tool#*:}"; }
   done
   # Machines a killed earlier run left behind.
@@ -54,6 +54,20 @@ prepare_deploy() {
   log "Publishing the release for the deploy tests"
   dotnet publish src/Stuff -c "$CONFIGURATION" -r linux-x64 -o "$OUT/release" -nologo -v quiet -clp:ErrorsOnly >&2
   export STUFF_TEST_RELEASE="$OUT/release"
+  ensure_observatory
+}
+
+# The MDN HTTP Observatory scanner, as pinned in tests/Stuff.Deploy/Scanners, for the scanner tests.
+ensure_observatory() {
+  local scanners="$OUT/scanners"
+  log "Installing the MDN HTTP Observatory scanner (npm ci)"
+  mkdir -p "$scanners"
+  cp tests/Stuff.Deploy/Scanners/package.json tests/Stuff.Deploy/Scanners/package-lock.json "$scanners/"
+  # --ignore-scripts: its install script would download the HSTS preload and TLD lists.
+  (cd "$scanners" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) >&2
+  # The scan reads the preload list; an empty one says no site here is preloaded, which is true.
+  echo '{}' >"$scanners/node_modules/@mdn/mdn-http-observatory/conf/hsts-preload.json"
+  export STUFF_TEST_OBSERVATORY="$scanners/node_modules/@mdn/mdn-http-observatory"
 }
 
 # The off-site backup tests drive restic, as servers install it, on repositories of their own.

@@ -115,7 +115,7 @@ public static class StuffHost
         builder.Services.AddHsts(hsts =>
         {
             // The same policy as the Apache site that `stuff setup` writes: two years, subdomains too.
-            hsts.MaxAge = TimeSpan.FromDays(730);
+            hsts.MaxAge = SecurityHeaders.StrictTransportSecurityMaxAge;
             hsts.IncludeSubDomains = true;
         });
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<StuffOptions>>((forwarded, stuff) =>

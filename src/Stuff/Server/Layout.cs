@@ -53,6 +53,18 @@ public sealed record Layout(Family Family, int PostgresVersion)
     public string ApacheCtl => Family == Family.Debian ? "apache2ctl" : "apachectl";
     public string ApacheSiteFile => Family == Family.Debian ? "/etc/apache2/sites-available/stuff.conf" : "/etc/httpd/conf.d/stuff.conf";
 
+    /// <summary>
+    /// Stuff's server-wide Apache settings: on Debian a conf-available file (read before the
+    /// sites, once a2enconf enabled it); on Fedora/RHEL first in conf.d, before the sites there.
+    /// </summary>
+    public string ApacheServerFile => Family == Family.Debian ? "/etc/apache2/conf-available/stuff-server.conf" : "/etc/httpd/conf.d/00-stuff-server.conf";
+
+    /// <summary>The link a2enconf makes on Debian; null where every file in conf.d is read.</summary>
+    public string? ApacheServerEnabledFile => Family == Family.Debian ? "/etc/apache2/conf-enabled/stuff-server.conf" : null;
+
+    /// <summary>The distribution's default site when it is enabled (Debian's welcome page), which setup's default site replaces.</summary>
+    public string? DistributionDefaultSite => Family == Family.Debian ? "/etc/apache2/sites-enabled/000-default.conf" : null;
+
     /// <summary>The link a2ensite makes on Debian; null where every file in conf.d is read.</summary>
     public string? ApacheSiteEnabledFile => Family == Family.Debian ? "/etc/apache2/sites-enabled/stuff.conf" : null;
 

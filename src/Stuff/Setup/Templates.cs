@@ -61,8 +61,15 @@ public static class Templates
             ["acme_message_command"] = AcmeSettings.MessageCommand,
             ["acme_reloader"] = context.Facts.HasSystemd ? AcmeSettings.ReloadPathUnit : AcmeSettings.ReloadCronFile,
             ["acme_status_path"] = AcmeSettings.StatusPath,
+            ["content_security_policy"] = Hosting.SecurityHeaders.ContentSecurityPolicy,
+            ["referrer_policy"] = Hosting.SecurityHeaders.ReferrerPolicy,
+            ["strict_transport_security"] = Hosting.SecurityHeaders.StrictTransportSecurity,
         }));
     }
+
+    /// <summary>Apache's server-wide settings: no version in its headers or pages, no TRACE, and a plain 404 for names no site serves.</summary>
+    public static FileSpec ApacheServer(SetupContext context) =>
+        new(context.Layout.ApacheServerFile, "root", "root", rw_r__r__, ServerFiles.Render("apache-server.conf", new Dictionary<string, object>()));
 
     /// <summary>
     /// What serves a renewed certificate without a person: mod_md's message command, and as root a

@@ -24,6 +24,22 @@ public sealed partial class SecurityHeadersTests(PostgresSite site) : SiteTests(
         Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
     }
 
+    [Fact]
+    public async Task Pages_describe_themselves_and_name_the_icon_the_site_serves_with_its_robots_txt()
+    {
+        var client = Site.Client();
+        var page = await (await client.GetAsync("/")).Content.ReadAsStringAsync();
+
+        Assert.Matches("<meta name=\"description\" content=\"[^\"]{20,}\">", page);
+        Assert.Matches("<link rel=\"icon\" href=\"/favicon[.a-z0-9]*ico\"", page);
+        var icon = await client.GetAsync("/favicon.ico");
+        Assert.Equal(HttpStatusCode.OK, icon.StatusCode);
+        Assert.Equal([0, 0, 1, 0], (await icon.Content.ReadAsByteArrayAsync())[..4]);
+        var robots = await client.GetAsync("/robots.txt");
+        Assert.Equal(HttpStatusCode.OK, robots.StatusCode);
+        Assert.Contains("User-agent: *", await robots.Content.ReadAsStringAsync());
+    }
+
     [GeneratedRegex(@"\sstyle\s*=|<style|<script|\son[a-z]+\s*=", RegexOptions.IgnoreCase)]
     private static partial Regex InlineCode();
 

@@ -59,7 +59,7 @@ public sealed class PlanTests
         Assert.Contains("Redirect 308 / https://example.org/", site);
         Assert.Contains("SSLProtocol -all +TLSv1.2 +TLSv1.3", site);
         Assert.Contains("SSLCertificateFile /etc/ssl/certs/stuff.crt", site);
-        Assert.Contains("Header setifempty Strict-Transport-Security \"max-age=63072000; includeSubDomains\"", site);
+        Assert.Contains("Header always set Strict-Transport-Security \"max-age=63072000; includeSubDomains\"", site);
         Assert.Contains("RequestHeader set X-Forwarded-Proto \"https\"", site);
         Assert.Contains("Alias /stuff/static/ /var/www/stuff/static/", site);
         Assert.Contains("ProxyPass /stuff/ http://127.0.0.1:5080/stuff/ retry=0", site);
@@ -68,6 +68,53 @@ public sealed class PlanTests
         // The first matching ProxyPass wins, so the static exclusion must come first.
         Assert.True(site.IndexOf("ProxyPass /stuff/static/ !", StringComparison.Ordinal) < site.IndexOf("ProxyPass /stuff/ ", StringComparison.Ordinal));
         Assert.DoesNotContain("Listen ", site);
+    }
+
+    [Fact]
+    public void Apache_sends_the_apps_security_headers_on_its_own_answers_once_and_compresses_no_page()
+    {
+        var site = Templates.ApacheSite(Context(Family.Debian)).Content;
+
+        foreach (var (header, value) in new[]
+        {
+            ("Content-Security-Policy", Stuff.Hosting.SecurityHeaders.ContentSecurityPolicy), ("X-Content-Type-Options", "nosniff"),
+            ("X-Frame-Options", "DENY"), ("Referrer-Policy", Stuff.Hosting.SecurityHeaders.ReferrerPolicy),
+            ("Strict-Transport-Security", Stuff.Hosting.SecurityHeaders.StrictTransportSecurity),
+        })
+        {
+            // Replaced, not added to: the app's own header goes, Apache's always-table one stays.
+            Assert.Contains($"Header onsuccess unset {header}", site);
+            Assert.Contains($"Header always set {header} \"{value}\"", site);
+        }
+        Assert.Contains("SetEnvIf Request_URI \"^(?!/stuff/static/)\" no-gzip", site);
+        Assert.Contains("RedirectMatch 302 \"^/$\" \"/stuff/\"", site);
+        Assert.Contains("Alias /favicon.ico /var/www/stuff/favicon.ico", site);
+        Assert.Contains("Alias /robots.txt /var/www/stuff/robots.txt", site);
+        Assert.True(site.IndexOf("ProxyPass /favicon.ico !", StringComparison.Ordinal) < site.IndexOf("ProxyPass /stuff/ ", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(Family.Debian, "/etc/apache2/conf-available/stuff-server.conf")]
+    [InlineData(Family.Fedora, "/etc/httpd/conf.d/00-stuff-server.conf")]
+    public void Apache_names_no_version_refuses_trace_and_answers_unknown_names_with_a_404(Family family, string path)
+    {
+        var context = Context(family, selinux: family == Family.Fedora);
+        var server = Templates.ApacheServer(context);
+        var plan = Plan(context);
+
+        Assert.Equal(path, server.Path);
+        foreach (var line in new[] { "ServerTokens Prod", "ServerSignature Off", "TraceEnable Off", "<VirtualHost *:80>", "ServerName unknown-host.invalid", "Redirect 404 /" })
+            Assert.Contains(line, server.Content);
+        Assert.Contains(path, plan);
+        if (family == Family.Debian)
+        {
+            Assert.Contains("run a2enconf stuff-server", plan);
+            Assert.Contains("run a2dissite 000-default", plan);
+        }
+        else
+        {
+            Assert.DoesNotContain("a2enconf", plan);
+        }
     }
 
     [Fact]
