@@ -10,7 +10,7 @@
 # still real. No Apache, no Chromium, no format check.
 #
 # As root on a fresh Debian machine it installs what is missing (PostgreSQL, Chromium,
-# restic, systemd-container, mmdebstrap, pebble, curl) with apt-get. It starts a throwaway PostgreSQL cluster on a free loopback port, runs the tests
+# restic, systemd-container, mmdebstrap, pebble, curl, testssl.sh, npm, podman, runc) with apt-get. It starts a throwaway PostgreSQL cluster on a free loopback port, runs the tests
 # in Release, stops the cluster, says where the browser tests' screenshots are, and ends with one line:
 # "N passed, N failed, N skipped".
 #
@@ -36,12 +36,13 @@ readonly CHROMIUM=/usr/bin/chromium
 source "$ROOT/scripts/throwaway-postgres.sh"
 
 # The deploy tests need systemd-nspawn, mmdebstrap (for the machines' base), pebble (the ACME
-# server the acme tests run in a machine's network), curl and the published release.
+# server the acme tests run in a machine's network), curl, testssl.sh and npm (the scanners),
+# podman with runc (the container image's test) and the published release.
 prepare_deploy() {
   [[ $EUID -eq 0 ]] || { log "Not root: the deploy tests (stuff setup on disposable servers) are skipped"; return; }
   [[ "${STUFF_TEST_DEPLOY:-1}" != 0 ]] || { log "STUFF_TEST_DEPLOY=0: the deploy tests are skipped"; return; }
   local tool
-  for tool in systemd-nspawn:systemd-container mmdebstrap:mmdebstrap pebble:pebble curl:curl testssl:testssl.sh npm:npm; do
+  for tool in systemd-nspawn:systemd-container mmdebstrap:mmdebstrap pebble:pebble curl:curl testssl:testssl.sh npm:npm podman:podman runc:runc; do
     command -v "${tool%%:*}" >/dev/null || { log "Installing ${tool#*:}"; apt_install "${tool#*:}"; }
   done
   # Machines a killed earlier run left behind.

@@ -99,6 +99,12 @@ public sealed class BalancerTests(SetUpServer server) : IClassFixture<SetUpServe
             doctor = await Machine.RunAsync("stuff", "doctor");
             Assert.True(doctor.ExitCode == 0, doctor.ToString());
             Assert.Contains("ok       Shared key ring", doctor.Output);
+            // ... encrypted in the database with the certificate setup made, which only the app reads.
+            Assert.True(doctor.Output.Contains("ok       Data-protection keys: in the database (STUFF_KEYS=database), encrypted with CN=stuff-keys", StringComparison.Ordinal), doctor.Output);
+            Assert.Equal("640 root:stuff", (await Machine.MustAsync("stat", "-c", "%a %U:%G", "/etc/stuff/keys.pem")).Trim());
+            var ring = await Machine.MustAsync("runuser", "-u", "postgres", "--", "psql", "-XtA", "-d", "stuff", "-c", "SELECT \"Xml\" FROM data_protection_keys");
+            Assert.Contains("<encryptedSecret", ring);
+            Assert.DoesNotContain("unencrypted form", ring);
 
             // A person signs in on whichever member; with this host's instance stopped, the other host serves them.
             using var person = await SignedInPersonAsync("elsewhere");

@@ -41,6 +41,7 @@ public static class StuffCommandLine
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(LogsCommand.Create());
         root.Subcommands.Add(SuperviseCommand.Create());
+        root.Subcommands.Add(HealthcheckCommand.Create());
         return root;
     }
 

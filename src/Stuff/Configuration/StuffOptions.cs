@@ -35,6 +35,10 @@ public sealed class StuffOptions
     [ConfigurationKeyName("STUFF_KEYS")]
     public string? Keys { get; set; }
 
+    /// <summary>A PEM file with a certificate and its RSA private key that encrypts the data-protection keys at rest (see <see cref="KeyRingCertificate"/>).</summary>
+    [ConfigurationKeyName(KeyRingCertificate.Setting)]
+    public string? KeysCertificate { get; set; }
+
     /// <summary>Proxies whose X-Forwarded-For/-Proto are believed, besides loopback: addresses or networks (10.0.0.0/8), separated by commas.</summary>
     [ConfigurationKeyName("STUFF_TRUSTED_PROXIES")]
     public string? TrustedProxies { get; set; }
@@ -53,6 +57,18 @@ public sealed class StuffOptions
             }
             return networks;
         }
+    }
+
+    /// <summary>The certificate that encrypts the key ring, or null when none is set or the file is not one (see <see cref="Problems"/>).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? LoadKeysCertificate() =>
+        !string.IsNullOrWhiteSpace(KeysCertificate) && KeyRingCertificate.TryLoad(KeysCertificate.Trim(), out var certificate, out _) ? certificate : null;
+
+    private string? KeysCertificateProblem()
+    {
+        if (string.IsNullOrWhiteSpace(KeysCertificate)) return null;
+        if (!KeyRingCertificate.TryLoad(KeysCertificate.Trim(), out var certificate, out var problem)) return problem;
+        certificate!.Dispose();
+        return null;
     }
 
     /// <summary>The key ring is in the database rather than in the data directory.</summary>
@@ -101,6 +117,8 @@ public sealed class StuffOptions
 
         if (!string.IsNullOrWhiteSpace(Keys) && !KeysInDatabase && !string.Equals(Keys.Trim(), "files", StringComparison.OrdinalIgnoreCase))
             yield return "STUFF_KEYS must be files (the data directory, for one app host) or database (shared by several app hosts).";
+
+        if (KeysCertificateProblem() is { } certificateProblem) yield return certificateProblem;
 
         if (!string.IsNullOrWhiteSpace(Domain) && !IsHostName(Domain))
             yield return "STUFF_DOMAIN must be a host name such as example.org (no scheme, port or path).";

@@ -104,11 +104,34 @@ public static class DeploySettingsChecks
         return Finding.Ok("forwarded-headers", "Forwarded headers", $"trusted only from {string.Join(", ", trusted)}{(onlyLoopback ? " (the proxy on this host)" : "")}");
     }
 
+    /// <summary>
+    /// The key ring in the database: shared by every app host, and encrypted at rest only with a
+    /// certificate (STUFF_KEYS_CERTIFICATE); without one, the database's readers can forge logins.
+    /// </summary>
+    public static Finding KeysInDatabase(string id, string name, StuffOptions options, string envFile)
+    {
+        var path = options.KeysCertificate?.Trim();
+        if (string.IsNullOrEmpty(path))
+        {
+            const string suggested = "/etc/stuff/keys.pem";
+            return Finding.Warning(id, name, "in the database (STUFF_KEYS=database), unencrypted",
+                "anyone who can read the database (a backup, a replica, a leaked dump) can take the keys and forge login cookies for any account",
+                $"make a certificate for the key ring and give the same file to every app host, readable by the app only (on a server: root:{Server.Layout.ServiceUser}, mode 0640):\n{KeyRingCertificate.MakeCommand(suggested)}\n"
+                + $"then set {KeyRingCertificate.Setting}={suggested} in {envFile} (on Kubernetes: a Secret mounted as a file) and restart; keys made from then on are encrypted");
+        }
+        if (!KeyRingCertificate.TryLoad(path, out var certificate, out var problem))
+            return Finding.Failed(id, name, problem!, "the app refuses to start without the certificate it is told to use", $"fix {KeyRingCertificate.Setting} in {envFile}, or make the file: {KeyRingCertificate.MakeCommand(path)}");
+        using (certificate)
+        {
+            return Finding.Ok(id, name, $"in the database (STUFF_KEYS=database), encrypted with {certificate!.Subject} (SHA-1 {certificate.Thumbprint}, {path})");
+        }
+    }
+
     private static Finding DataProtection(IServiceProvider services)
     {
         var repository = services.GetRequiredService<IOptions<KeyManagementOptions>>().Value.XmlRepository;
         if (repository is Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.EntityFrameworkCoreXmlRepository<Data.AppDbContext>)
-            return Finding.Ok("data-protection", "Data-protection keys", "in the database (STUFF_KEYS=database), shared by every app host of the site");
+            return KeysInDatabase("data-protection", "Data-protection keys", services.GetRequiredService<IOptions<StuffOptions>>().Value, "the env file");
         if (repository is not FileSystemXmlRepository files)
             return Finding.Failed("data-protection", "Data-protection keys", "not kept on disk",
                 "keys made in memory are lost at every restart: everyone is logged out and open forms fail", "keep the key ring in STUFF_DATA_DIR/keys (the default)");

@@ -35,6 +35,7 @@ public sealed class DoctorContext
             Domain = Value("STUFF_DOMAIN"),
             BackupDirectory = Value("STUFF_BACKUP_DIR"),
             Keys = Value("STUFF_KEYS"),
+            KeysCertificate = Value(KeyRingCertificate.Setting),
         };
         Site = ApacheSite.Read(Layout.ApacheSiteFile);
     }

@@ -15,7 +15,17 @@ public sealed class KeysCheck : DoctorCheck
     public override async Task<IReadOnlyList<Finding>> RunAsync(DoctorContext context, CancellationToken cancellationToken)
     {
         if (context.Options.KeysInDatabase)
-            return [Finding.Ok(Id, Name, "in the database's data_protection_keys table (STUFF_KEYS=database), shared by every app host")];
+        {
+            // Root reads any file; the app reads as the service user.
+            if (context.Options.KeysCertificate?.Trim() is { Length: > 0 } certificate && File.Exists(certificate)
+                && !await context.ServiceUserCanAsync("-r", certificate, cancellationToken))
+            {
+                return [Finding.Failed(Id, Name, $"{Layout.ServiceUser} cannot read {certificate} ({KeyRingCertificate.Setting}; {FileModes.Octal(File.GetUnixFileMode(certificate))} {Ownership.Describe(certificate)})",
+                    "the app refuses to start without the certificate that encrypts its key ring",
+                    $"sudo chown root:{Layout.ServiceUser} {certificate} && sudo chmod 0640 {certificate}\nthen restart the app: {context.RestartApp}")];
+            }
+            return [DeploySettingsChecks.KeysInDatabase(Id, Name, context.Options, context.EnvFilePath)];
+        }
         var directory = context.KeyDirectory;
         var user = Layout.ServiceUser;
         var consequence = "login cookies and form tokens are signed with these keys: without them every restart logs everyone out and open forms fail";

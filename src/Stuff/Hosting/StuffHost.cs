@@ -102,15 +102,21 @@ public static class StuffHost
             if (stuff.Value.HostPrefixedCookies) o.Cookie.Name = stuff.Value.CookieName("stuff.antiforgery");
             o.Cookie.SecurePolicy = stuff.Value.HostPrefixedCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         });
-        builder.Services.AddDataProtection().SetApplicationName("stuff");
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("stuff");
         // One host keeps its keys in its data directory; several hosts behind a balancer share
         // them through the database, so a cookie or form from one is good on the others.
         builder.Services.AddOptions<KeyManagementOptions>().Configure<IOptions<StuffOptions>, ILoggerFactory, IServiceProvider>((keys, stuff, logging, services) =>
             keys.XmlRepository = stuff.Value.KeysInDatabase
                 ? new EntityFrameworkCoreXmlRepository<AppDbContext>(services, logging)
                 : new FileSystemXmlRepository(KeyDirectory(stuff.Value), logging));
-        // Linux has no DPAPI: the keys are protected by their directory's mode (0700, the service
-        // user's own), which the framework cannot see, so its warning about that says nothing new.
+        // With a certificate (STUFF_KEYS_CERTIFICATE) new keys are encrypted with it at rest, and
+        // keys it encrypted are read with it. A file that is not one is a settings problem the
+        // start-up validation names.
+        if (new StuffOptions { KeysCertificate = builder.Configuration[KeyRingCertificate.Setting] }.LoadKeysCertificate() is { } certificate)
+            dataProtection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
+        // Linux has no DPAPI: without a certificate the keys are protected by their directory's mode
+        // (0700, the service user's own), which the framework cannot see, so its warning about
+        // that says nothing new; in the database the doctor and `stuff check --deploy` say it.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
         builder.Services.AddHsts(hsts =>
         {

@@ -14,7 +14,7 @@ public static class Plan
         new OffsiteRepositoryStep(),
         new ReleaseStep(),
         new CommandLinkStep(),
-        new FilesStep("Settings and secrets", c => [Secrets.EnvFileSpec(c)], restartsApp: true),
+        new FilesStep("Settings and secrets", c => [Secrets.EnvFileSpec(c), .. Secrets.KeyRingSpecs(c)], restartsApp: true),
         new PostgresRoleStep(),
         new PgHbaStep(),
         new FirewallStep(),

@@ -87,4 +87,33 @@ public sealed class CheckCommandTests() : CliTests(DatabaseProvider.Sqlite)
         AssertCleanFailure(result, "stuff: error: DATABASE_URL is not a database URL");
         Assert.DoesNotContain("topsecret", result.Error);
     }
+
+    [Fact]
+    public async Task Deploy_checks_warn_of_a_key_ring_in_the_database_without_its_certificate_and_name_a_bad_one()
+    {
+        var production = Stuff.With("AllowedHosts", "example.org").With("STUFF_KEYS", "database")
+            .With("DATABASE_URL", "postgres://stuff:a-long-random-database-password@127.0.0.1:1/stuff");
+
+        var plain = await production.RunAsync("check", "--deploy");
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        Assert.Contains("warning  Data-protection keys: in the database (STUFF_KEYS=database), unencrypted", plain.Output);
+        Assert.Contains("can take the keys and forge login cookies", plain.Output);
+        Assert.Contains($"{KeyRingCertificate.Setting}=/etc/stuff/keys.pem", plain.Output);
+
+        var certificate = TestCertificates.WriteKeyRingPem(Path.Combine(Directory.CreateTempSubdirectory("stuff-keys-").FullName, "keys.pem"), "CN=our key ring");
+        var encrypted = await production.With(KeyRingCertificate.Setting, certificate).RunAsync("check", "--deploy");
+        Assert.True(encrypted.ExitCode == 0, encrypted.ToString());
+        Assert.Contains("ok       Data-protection keys: in the database (STUFF_KEYS=database), encrypted with CN=our key ring", encrypted.Output);
+
+        // A file that is not a certificate with its key is a settings problem that names it, at every command.
+        var missing = await production.With(KeyRingCertificate.Setting, certificate + ".missing").RunAsync("check", "--deploy");
+        Assert.True(missing.ExitCode == 1, missing.ToString());
+        Assert.Contains($"{KeyRingCertificate.Setting}: {certificate}.missing does not exist.", missing.Output);
+        await File.WriteAllTextAsync(certificate, "not a certificate\n");
+        var broken = await production.With(KeyRingCertificate.Setting, certificate).RunAsync("check");
+        Assert.True(broken.ExitCode == 1, broken.ToString());
+        Assert.Contains($"{KeyRingCertificate.Setting}: {certificate} is not a PEM file with a certificate and its private key", broken.Error);
+        Assert.DoesNotContain("   at ", broken.Error + broken.Output);
+        Directory.Delete(Path.GetDirectoryName(certificate)!, recursive: true);
+    }
 }

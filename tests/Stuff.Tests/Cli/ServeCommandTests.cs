@@ -55,6 +55,28 @@ public abstract class ServeCommandTests(DatabaseProvider provider) : CliTests(pr
         if (databasePassword is not null) Assert.DoesNotContain(databasePassword, log);
         Assert.DoesNotContain(Password, log);
     }
+
+    [Fact]
+    public async Task The_healthcheck_says_alive_while_the_site_serves_and_not_once_it_stopped()
+    {
+        await MigratedAsync();
+        await using var server = await ServedSite.StartAsync(Stuff);
+        var port = new Uri(server.Address).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var alive = await Stuff.RunAsync("healthcheck", "--port", port);
+        AssertSucceeded(alive);
+        Assert.Contains($"http://127.0.0.1:{port}/healthz: 200", alive.Output);
+        // The check asks under the base path it is given: the wrong one is a failed check.
+        Assert.Equal(1, (await Stuff.With("STUFF_BASE_PATH", "/elsewhere").RunAsync("healthcheck", "--port", port)).ExitCode);
+        var bad = await Stuff.RunAsync("healthcheck", "--port", "0");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("--port must be between 1 and 65535", bad.Error);
+
+        await server.StopAsync();
+        var gone = await Stuff.RunAsync("healthcheck", "--port", port, "--timeout", "2");
+        Assert.Equal(1, gone.ExitCode);
+        Assert.Contains("no answer", gone.Output);
+    }
 }
 
 public sealed class ServeCommandOnSqliteTests() : ServeCommandTests(DatabaseProvider.Sqlite);

@@ -270,7 +270,19 @@ public sealed class PlanTests
         var ports = SelinuxStep.Commands(context).Where(c => c[0] == "semanage").Select(c => c[^1]).ToList();
         Assert.Equal(["5080", "5081", "6000"], ports);
         Assert.Contains("STUFF_KEYS=database", Secrets.EnvFileSpec(context).Content);
+        Assert.Contains("STUFF_KEYS_CERTIFICATE=/etc/stuff/keys.pem", Secrets.EnvFileSpec(context).Content);
         Assert.DoesNotContain("STUFF_KEYS", Secrets.EnvFileSpec(Context(Family.Fedora)).Content);
+        // The certificate that encrypts the shared key ring: made once, the app's to read, and nobody else's.
+        var keys = Assert.Single(Secrets.KeyRingSpecs(context));
+        Assert.Equal(("/etc/stuff/keys.pem", "root", "stuff", "0640"), (keys.Path, keys.Owner, keys.Group, keys.ModeText));
+        Assert.Equal(keys.Content, Assert.Single(Secrets.KeyRingSpecs(context)).Content);
+        Assert.DoesNotContain("PRIVATE KEY", keys.ShownContent);
+        var file = Path.Combine(Directory.CreateTempSubdirectory("stuff-keys-").FullName, "keys.pem");
+        File.WriteAllText(file, keys.Content);
+        Assert.True(KeyRingCertificate.TryLoad(file, out var certificate, out var problem), problem);
+        certificate!.Dispose();
+        Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
+        Assert.Empty(Secrets.KeyRingSpecs(Context(Family.Fedora)));
     }
 
     [Theory]
