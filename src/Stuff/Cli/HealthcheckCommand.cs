@@ -19,20 +19,14 @@ public static class HealthcheckCommand
             DefaultValueFactory = _ => 8080,
             HelpName = "PORT",
         };
-        port.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > 65535) result.AddError("--port must be between 1 and 65535.");
-        });
+        port.AcceptRange(1, 65535, "--port must be between 1 and 65535.");
         var timeout = new Option<int>("--timeout")
         {
             Description = "Seconds to wait for the answer.",
             DefaultValueFactory = _ => 5,
             HelpName = "SECONDS",
         };
-        timeout.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > 300) result.AddError("--timeout must be between 1 and 300 seconds.");
-        });
+        timeout.AcceptRange(1, 300, "--timeout must be between 1 and 300 seconds.");
         var command = new Command("healthcheck", "Ask the app on this host's loopback whether it is alive (its /healthz); exit 0 when it is, 1 when not.") { port, timeout };
         command.SetAction(StuffCommandLine.Guard(async (parse, cancellationToken) =>
         {
