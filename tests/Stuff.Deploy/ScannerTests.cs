@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Stuff.Deploy.Machines;
 using Stuff.Hosting;
 
@@ -14,7 +15,7 @@ namespace Stuff.Deploy;
 /// </summary>
 [Collection(SecondLane.Name)]
 [Trait(TestCategory.Name, TestCategory.Deploy)]
-public sealed class ScannerTests(SetUpServer server) : IClassFixture<SetUpServer>
+public sealed partial class ScannerTests(SetUpServer server) : IClassFixture<SetUpServer>
 {
     private const string Certificate = "/etc/ssl/certs/stuff.crt";
     private static readonly string[] HeaderNames = ["Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"];
@@ -149,9 +150,10 @@ public sealed class ScannerTests(SetUpServer server) : IClassFixture<SetUpServer
     }
 
     [MachineFact]
-    public async Task Pages_with_a_form_are_not_compressed_and_static_files_may_be()
+    public async Task Pages_with_a_form_are_not_compressed_and_static_files_come_precompressed()
     {
         using var client = Machine.Client();
+        string? stylesheet = null;
         foreach (var page in new[] { SetUpServer.Site, SetUpServer.Site + "account/login" })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, page);
@@ -159,11 +161,60 @@ public sealed class ScannerTests(SetUpServer server) : IClassFixture<SetUpServer
             using var response = await client.SendAsync(request);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Empty(response.Content.Headers.ContentEncoding);
+            stylesheet ??= StylesheetLink().Match(await response.Content.ReadAsStringAsync()).Groups[1].Value;
         }
-        using var css = new HttpRequestMessage(HttpMethod.Get, SetUpServer.Site + "static/css/site.css");
-        css.Headers.AcceptEncoding.ParseAdd("gzip");
-        using var styles = await client.SendAsync(css);
-        Assert.Equal(["gzip"], styles.Content.Headers.ContentEncoding);
+
+        // The page's own (fingerprinted) link and the plain name: the release's Brotli or gzip
+        // copy to a client that accepts it, the file itself to one that does not, the same bytes.
+        Assert.Matches(@"/static/css/site\.[a-z0-9]{10}\.css$", stylesheet);
+        foreach (var url in new[] { "https://localhost" + stylesheet, SetUpServer.Site + "static/css/site.css" })
+        {
+            var plain = await StaticAsync(client, url, null);
+            Assert.Empty(plain.Encoding);
+            foreach (var (accept, encoding) in new[] { ("br, gzip", "br"), ("gzip", "gzip") })
+            {
+                var compressed = await StaticAsync(client, url, accept);
+                Assert.Equal([encoding], compressed.Encoding);
+                Assert.Equal("text/css", compressed.Type);
+                Assert.Contains("Accept-Encoding", compressed.Vary);
+                Assert.True(compressed.Body.Length < plain.Body.Length, $"{url} {encoding}: {compressed.Body.Length} bytes, plain {plain.Body.Length}");
+                Assert.Equal(plain.Body, Decompress(compressed.Body, encoding));
+            }
+        }
+    }
+
+    [MachineFact]
+    public async Task Browsers_get_http_2_and_other_clients_http_1_1()
+    {
+        foreach (var (flag, version) in new[] { ("--http2", "2"), ("--http1.1", "1.1") })
+        {
+            var curl = await Processes.RunAsync("nsenter", ["-t", Machine.InitPid.ToString(), "-n",
+                "curl", "-sS", "--cacert", Machine.At(Certificate), flag, "-o", "/dev/null", "-w", "%{http_version} %{http_code}", SetUpServer.Site]);
+            Assert.True(curl.ExitCode == 0, curl.ToString());
+            Assert.Equal($"{version} 200", curl.Output.Trim());
+        }
+    }
+
+    [GeneratedRegex("<link rel=\"stylesheet\" href=\"(/[^\"]+?\\.css)\"")]
+    private static partial Regex StylesheetLink();
+
+    private static async Task<(byte[] Body, List<string> Encoding, string? Type, List<string> Vary)> StaticAsync(HttpClient client, string url, string? accept)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (accept is not null) request.Headers.AcceptEncoding.ParseAdd(accept);
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadAsByteArrayAsync(), [.. response.Content.Headers.ContentEncoding],
+            response.Content.Headers.ContentType?.MediaType, Values(response, "Vary").SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries)).ToList());
+    }
+
+    private static byte[] Decompress(byte[] body, string encoding)
+    {
+        using var input = new MemoryStream(body);
+        using Stream decoder = encoding == "br" ? new System.IO.Compression.BrotliStream(input, System.IO.Compression.CompressionMode.Decompress) : new System.IO.Compression.GZipStream(input, System.IO.Compression.CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        decoder.CopyTo(output);
+        return output.ToArray();
     }
 
     [MachineFact]

@@ -84,6 +84,8 @@ public static class ServiceFacts
         var status = state.GetValueOrDefault("ExecMainStatus", "0");
         if (active == "active" && sub == "running" && Restarts(state) < 3) return null;
         if (active == "activating" && sub == "auto-restart") return $"crash-looping: restarted {Restarts(state)} times, last exit status {status}";
+        // Caught between two tries: systemd has started it again after failures, and it is not up yet.
+        if (active == "activating" && Restarts(state) >= 2) return $"crash-looping: restarted {Restarts(state)} times, starting again now";
         if (active == "active") return $"running, but restarted {Restarts(state)} times (last exit status {status})";
         if (status == "203") return "failed: status 203/EXEC, the executable could not be started (on SELinux hosts: its label; see SELinux)";
         return $"{active} ({sub}), last exit status {status}";

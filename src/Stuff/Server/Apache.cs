@@ -4,7 +4,7 @@ namespace Stuff.Server;
 public sealed class Apache(IShell shell, Layout layout, bool systemd)
 {
     /// <summary>What the site in Apache uses.</summary>
-    public static readonly string[] Modules = ["proxy", "proxy_http", "headers", "ssl", "alias", "proxy_balancer", "lbmethod_byrequests", "slotmem_shm", "setenvif"];
+    public static readonly string[] Modules = ["proxy", "proxy_http", "headers", "ssl", "alias", "proxy_balancer", "lbmethod_byrequests", "slotmem_shm", "setenvif", "rewrite", "http2"];
 
     /// <summary>The site's modules, with mod_md when a certificate authority provides the certificate.</summary>
     public static IReadOnlyList<string> ModulesFor(bool acme) => acme ? [.. Modules, "md"] : Modules;

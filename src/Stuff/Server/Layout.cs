@@ -93,5 +93,5 @@ public sealed record Layout(Family Family, int PostgresVersion)
 
     public IReadOnlyList<string> Packages => Family == Family.Debian
         ? ["apache2", "postgresql", "openssl"]
-        : ["httpd", "mod_ssl", "mod_md", "postgresql-server", "openssl", "policycoreutils-python-utils"];
+        : ["httpd", "mod_ssl", "mod_md", "mod_http2", "postgresql-server", "openssl", "policycoreutils-python-utils"];
 }

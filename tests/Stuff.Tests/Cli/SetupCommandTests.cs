@@ -126,7 +126,7 @@ public sealed class SetupCommandTests
         Assert.DoesNotContain("SSLCertificateFile", result.Output);
         Assert.Contains("SetHandler md-status", result.Output);
         Assert.Contains("Require local", result.Output);
-        Assert.Contains("a2enmod proxy proxy_http headers ssl alias proxy_balancer lbmethod_byrequests slotmem_shm setenvif md", result.Output);
+        Assert.Contains("a2enmod proxy proxy_http headers ssl alias proxy_balancer lbmethod_byrequests slotmem_shm setenvif rewrite http2 md", result.Output);
         // mod_md's message after a renewal, for the root-owned reload (a path unit, or cron without systemd).
         Assert.Contains("file /opt/stuff/acme-message (root:root 0755)", result.Output);
         Assert.Matches("stuff-acme-reload\\.(path|cron)", result.Output);

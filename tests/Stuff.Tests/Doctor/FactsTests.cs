@@ -23,6 +23,16 @@ public sealed class FactsTests
     }
 
     [Fact]
+    public void A_crash_loop_caught_between_two_tries_is_named_too_and_one_restart_is_not_a_loop()
+    {
+        var starting = new Dictionary<string, string> { ["ActiveState"] = "activating", ["SubState"] = "start", ["NRestarts"] = "4", ["ExecMainStatus"] = "0" };
+        Assert.Equal("crash-looping: restarted 4 times, starting again now", ServiceFacts.Judge(starting));
+
+        starting["NRestarts"] = "1";
+        Assert.DoesNotContain("crash-looping", ServiceFacts.Judge(starting));
+    }
+
+    [Fact]
     public void Status_203_points_at_the_executable()
     {
         var verdict = ServiceFacts.Judge(ServiceFacts.ParseShow(Fixtures.Read("systemctl-show.failed-203.txt")));

@@ -137,7 +137,7 @@ public sealed class PlanTests
         Assert.Contains("SSLCertificateFile /etc/pki/tls/certs/stuff.crt", site.Content);
         Assert.Equal("/var/lib/pgsql/data/pg_hba.conf", context.Layout.PgHbaFile);
         var plan = Plan(context);
-        Assert.Contains("dnf install -y httpd mod_ssl mod_md postgresql-server openssl policycoreutils-python-utils", plan);
+        Assert.Contains("dnf install -y httpd mod_ssl mod_md mod_http2 postgresql-server openssl policycoreutils-python-utils", plan);
         Assert.Contains("postgresql-setup --initdb", plan);
         Assert.DoesNotContain("a2enmod", plan);
     }
@@ -354,8 +354,8 @@ public sealed class PlanTests
 
     [Theory]
     [InlineData(Family.Debian, "sftp:backup@backup.example.org:/srv/stuff", "apt-get install -y apache2 postgresql openssl restic openssh-client")]
-    [InlineData(Family.Fedora, "sftp:backup@backup.example.org:/srv/stuff", "dnf install -y httpd mod_ssl mod_md postgresql-server openssl policycoreutils-python-utils restic openssh-clients")]
-    [InlineData(Family.Fedora, "/mnt/backup/stuff", "dnf install -y httpd mod_ssl mod_md postgresql-server openssl policycoreutils-python-utils restic")]
+    [InlineData(Family.Fedora, "sftp:backup@backup.example.org:/srv/stuff", "dnf install -y httpd mod_ssl mod_md mod_http2 postgresql-server openssl policycoreutils-python-utils restic openssh-clients")]
+    [InlineData(Family.Fedora, "/mnt/backup/stuff", "dnf install -y httpd mod_ssl mod_md mod_http2 postgresql-server openssl policycoreutils-python-utils restic")]
     public void An_off_site_repository_brings_restic_a_hardened_drill_and_never_shows_its_password(Family family, string url, string install)
     {
         var plain = Context(family, selinux: family == Family.Fedora, systemd: true);
