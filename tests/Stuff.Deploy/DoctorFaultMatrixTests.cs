@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Stuff.Configuration;
 using Stuff.Deploy.Machines;
+using Stuff.Server;
 
 namespace Stuff.Deploy;
 
@@ -26,7 +28,7 @@ public sealed class DoctorFaultMatrixTests(SetUpServer server) : IClassFixture<S
         "env file missing", "env file readable by others", "env file unreadable by the service user",
         "database url missing", "base path malformed", "domain malformed",
         "postgres stopped", "wrong database password", "role missing", "database missing", "pg_hba rejects", "migrations pending",
-        "key directory missing", "key directory not writable",
+        "key directory missing", "key directory not writable", "key ring certificate unreadable",
         "static files not collected",
         "service stopped", "service crash-looping", "app hung",
         "apache config broken", "proxy_http disabled", "site disabled", "proxy target wrong", "base path differs", "no https redirect",
@@ -147,6 +149,21 @@ public sealed class DoctorFaultMatrixTests(SetUpServer server) : IClassFixture<S
             case "key directory not writable":
                 await Machine.ShAsync("chown -R root:root /var/lib/stuff/keys");
                 return ("keys", ["stuff cannot write /var/lib/stuff/keys", "chown -R stuff:stuff /var/lib/stuff/keys"], runFix);
+
+            case "key ring certificate unreadable":
+                {
+                    // The key ring in the database, encrypted with a certificate only root can read: the app would not start.
+                    var certificate = Machine.At(Layout.KeysCertificateFile);
+                    await File.WriteAllTextAsync(certificate, KeyRingCertificate.Create());
+                    await Machine.ShAsync($"chown root:root {Layout.KeysCertificateFile} && chmod 0600 {Layout.KeysCertificateFile}");
+                    await File.WriteAllTextAsync(envFile, env + $"STUFF_KEYS=database\n{KeyRingCertificate.Setting}={Layout.KeysCertificateFile}\n");
+                    return ("keys", [$"stuff cannot read {Layout.KeysCertificateFile}", $"chown root:stuff {Layout.KeysCertificateFile} && sudo chmod 0640"], async _ =>
+                    {
+                        await File.WriteAllTextAsync(envFile, env);
+                        File.Delete(certificate);
+                    }
+                    );
+                }
 
             case "static files not collected":
                 File.Delete(Machine.At("/var/www/stuff/static/css/site.css"));

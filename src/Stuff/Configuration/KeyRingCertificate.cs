@@ -17,22 +17,22 @@ public static class KeyRingCertificate
     public static string MakeCommand(string path) =>
         $"openssl req -x509 -newkey rsa:3072 -nodes -days 3650 -subj /CN=stuff-keys -keyout {path} -out {path}.crt && cat {path}.crt >> {path} && rm {path}.crt && chmod 0640 {path}";
 
-    /// <summary>The certificate with its private key, or why the file cannot be one.</summary>
+    /// <summary>A self-signed certificate with a fresh 3072-bit RSA key, as one PEM text; only its key matters, so ten years.</summary>
+    public static string Create(string subject = "CN=stuff-keys")
+    {
+        using var rsa = RSA.Create(3072);
+        var request = new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(10));
+        return rsa.ExportPkcs8PrivateKeyPem() + "\n" + certificate.ExportCertificatePem() + "\n";
+    }
+
+    /// <summary>The certificate with its private key from the file, or why the file cannot be one.</summary>
     public static bool TryLoad(string path, out X509Certificate2? certificate, out string? problem)
     {
         certificate = null;
-        problem = null;
         try
         {
-            var loaded = X509Certificate2.CreateFromPemFile(path);
-            if (loaded.GetRSAPrivateKey() is null)
-            {
-                loaded.Dispose();
-                problem = $"{Setting}: {path} holds no RSA private key (the key ring is encrypted with RSA).";
-                return false;
-            }
-            certificate = loaded;
-            return true;
+            return TryParse(File.ReadAllText(path), path, out certificate, out problem);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -42,10 +42,35 @@ public static class KeyRingCertificate
         {
             problem = $"{Setting}: {path} cannot be read by this user.";
         }
-        catch (Exception e) when (e is CryptographicException or ArgumentException or IOException)
+        catch (IOException e)
         {
-            problem = $"{Setting}: {path} is not a PEM file with a certificate and its private key ({e.Message.TrimEnd('.')}).";
+            problem = $"{Setting}: {path} cannot be read ({e.Message.TrimEnd('.')}).";
         }
         return false;
+    }
+
+    /// <summary>The certificate with its private key from PEM text (<paramref name="source"/> names it in the problem), or why the text is not one.</summary>
+    public static bool TryParse(string pem, string source, out X509Certificate2? certificate, out string? problem)
+    {
+        certificate = null;
+        problem = null;
+        try
+        {
+            // The certificate and its key from the same text.
+            var loaded = X509Certificate2.CreateFromPem(pem, pem);
+            if (loaded.GetRSAPrivateKey() is null)
+            {
+                loaded.Dispose();
+                problem = $"{Setting}: {source} holds no RSA private key (the key ring is encrypted with RSA).";
+                return false;
+            }
+            certificate = loaded;
+            return true;
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        {
+            problem = $"{Setting}: {source} is not a PEM file with a certificate and its private key ({e.Message.TrimEnd('.')}).";
+            return false;
+        }
     }
 }

@@ -59,14 +59,13 @@ public sealed class StuffOptions
         }
     }
 
-    /// <summary>The certificate that encrypts the key ring, or null when none is set or the file is not one (see <see cref="Problems"/>).</summary>
-    public System.Security.Cryptography.X509Certificates.X509Certificate2? LoadKeysCertificate() =>
-        !string.IsNullOrWhiteSpace(KeysCertificate) && KeyRingCertificate.TryLoad(KeysCertificate.Trim(), out var certificate, out _) ? certificate : null;
+    /// <summary>The key ring certificate's path as given, or null when none is set.</summary>
+    public string? KeysCertificatePath => string.IsNullOrWhiteSpace(KeysCertificate) ? null : KeysCertificate.Trim();
 
     private string? KeysCertificateProblem()
     {
-        if (string.IsNullOrWhiteSpace(KeysCertificate)) return null;
-        if (!KeyRingCertificate.TryLoad(KeysCertificate.Trim(), out var certificate, out var problem)) return problem;
+        if (KeysCertificatePath is not { } path) return null;
+        if (!KeyRingCertificate.TryLoad(path, out var certificate, out var problem)) return problem;
         certificate!.Dispose();
         return null;
     }
@@ -106,11 +105,12 @@ public sealed class StuffOptions
     /// <summary>The database the settings point at.</summary>
     public DatabaseUrl Database => Configuration.DatabaseUrl.Parse(DatabaseUrl, ResolvedDataDirectory);
 
+    public const string BasePathProblem = "STUFF_BASE_PATH must be empty or a path such as /stuff (letters, digits, '-', '_', '.' and '/'; no query, no '..').";
+
     /// <summary>Every problem with the settings, each naming its setting; empty when they are usable.</summary>
     public IEnumerable<string> Problems()
     {
-        if (NormalizeBasePath(BasePath) is null)
-            yield return "STUFF_BASE_PATH must be empty or a path such as /stuff (letters, digits, '-', '_', '.' and '/'; no query, no '..').";
+        if (NormalizeBasePath(BasePath) is null) yield return BasePathProblem;
 
         if (TrustedProxyNetworks is null)
             yield return "STUFF_TRUSTED_PROXIES must be addresses or networks separated by commas, such as 10.0.0.0/8, 192.0.2.7.";

@@ -110,10 +110,9 @@ public static class DeploySettingsChecks
     /// </summary>
     public static Finding KeysInDatabase(string id, string name, StuffOptions options, string envFile)
     {
-        var path = options.KeysCertificate?.Trim();
-        if (string.IsNullOrEmpty(path))
+        if (options.KeysCertificatePath is not { } path)
         {
-            const string suggested = "/etc/stuff/keys.pem";
+            var suggested = Server.Layout.KeysCertificateFile;
             return Finding.Warning(id, name, "in the database (STUFF_KEYS=database), unencrypted",
                 "anyone who can read the database (a backup, a replica, a leaked dump) can take the keys and forge login cookies for any account",
                 $"make a certificate for the key ring and give the same file to every app host, readable by the app only (on a server: root:{Server.Layout.ServiceUser}, mode 0640):\n{KeyRingCertificate.MakeCommand(suggested)}\n"

@@ -17,7 +17,7 @@ public sealed class KeysCheck : DoctorCheck
         if (context.Options.KeysInDatabase)
         {
             // Root reads any file; the app reads as the service user.
-            if (context.Options.KeysCertificate?.Trim() is { Length: > 0 } certificate && File.Exists(certificate)
+            if (context.Options.KeysCertificatePath is { } certificate && File.Exists(certificate)
                 && !await context.ServiceUserCanAsync("-r", certificate, cancellationToken))
             {
                 return [Finding.Failed(Id, Name, $"{Layout.ServiceUser} cannot read {certificate} ({KeyRingCertificate.Setting}; {FileModes.Octal(File.GetUnixFileMode(certificate))} {Ownership.Describe(certificate)})",

@@ -112,8 +112,9 @@ public static class StuffHost
         // With a certificate (STUFF_KEYS_CERTIFICATE) new keys are encrypted with it at rest, and
         // keys it encrypted are read with it. A file that is not one is a settings problem the
         // start-up validation names.
-        if (new StuffOptions { KeysCertificate = builder.Configuration[KeyRingCertificate.Setting] }.LoadKeysCertificate() is { } certificate)
-            dataProtection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
+        if (new StuffOptions { KeysCertificate = builder.Configuration[KeyRingCertificate.Setting] }.KeysCertificatePath is { } keysCertificate
+            && KeyRingCertificate.TryLoad(keysCertificate, out var certificate, out _))
+            dataProtection.ProtectKeysWithCertificate(certificate!).UnprotectKeysWithAnyCertificate(certificate!);
         // Linux has no DPAPI: without a certificate the keys are protected by their directory's mode
         // (0700, the service user's own), which the framework cannot see, so its warning about
         // that says nothing new; in the database the doctor and `stuff check --deploy` say it.

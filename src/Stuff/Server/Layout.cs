@@ -33,7 +33,7 @@ public sealed record Layout(Family Family, int PostgresVersion)
     public string EnvFile => Configuration.EnvFile.InstalledPath;
 
     /// <summary>The certificate and key that encrypt a key ring shared in the database (STUFF_KEYS_CERTIFICATE); the same file on every app host.</summary>
-    public string KeysCertificateFile => Path.Combine(ConfigDirectory, "keys.pem");
+    public static string KeysCertificateFile => Path.Combine(Path.GetDirectoryName(Configuration.EnvFile.InstalledPath)!, "keys.pem");
     public const string DefaultDataDirectory = "/var/lib/stuff";
     public string DataDirectory => DefaultDataDirectory;
     public string LogDirectory => "/var/log/stuff";

@@ -46,32 +46,27 @@ public static class Secrets
     public static IEnumerable<FileSpec> KeyRingSpecs(SetupContext context)
     {
         if (context.Settings.AppHosts.Count == 0) yield break;
-        var path = context.Layout.KeysCertificateFile;
+        var path = Layout.KeysCertificateFile;
         yield return new FileSpec(path, "root", Layout.ServiceUser, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead,
-            ExistingKeyRing(path) ?? (_keyRing ??= NewKeyRing()), $"<a certificate and RSA key made on the first run, kept after; copy it to every app host>");
+            ExistingKeyRing(path) ?? (_keyRing ??= KeyRingCertificate.Create()), $"<a certificate and RSA key made on the first run, kept after; copy it to every app host>");
     }
 
+    /// <summary>The file's text when it is a usable key ring certificate (read once), else null.</summary>
     private static string? ExistingKeyRing(string path)
     {
+        string text;
         try
         {
-            if (!File.Exists(path) || !KeyRingCertificate.TryLoad(path, out var certificate, out _)) return null;
-            certificate!.Dispose();
-            return File.ReadAllText(path);
+            if (!File.Exists(path)) return null;
+            text = File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
-    }
-
-    /// <summary>A self-signed certificate with a fresh 3072-bit RSA key, as one PEM text; only its key matters, so ten years.</summary>
-    public static string NewKeyRing()
-    {
-        using var rsa = RSA.Create(3072);
-        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=stuff-keys", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(10));
-        return rsa.ExportPkcs8PrivateKeyPem() + "\n" + certificate.ExportCertificatePem() + "\n";
+        if (!KeyRingCertificate.TryParse(text, path, out var certificate, out _)) return null;
+        certificate!.Dispose();
+        return text;
     }
 
     private static string? _keyRing;

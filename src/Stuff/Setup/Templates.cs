@@ -116,7 +116,7 @@ public static class Templates
             ["allowed_hosts"] = context.Settings.Domain == "localhost" ? "localhost;127.0.0.1" : context.Settings.Domain,
             // With app servers on other hosts, every one must accept the others' cookies and forms.
             ["shared_keys"] = context.Settings.AppHosts.Count > 0,
-            ["keys_certificate"] = context.Layout.KeysCertificateFile,
+            ["keys_certificate"] = Layout.KeysCertificateFile,
         });
         return new FileSpec(context.Layout.EnvFile, "root", Layout.ServiceUser, rw_r_____, Render(password), Render(shownPassword, shown: true));
     }

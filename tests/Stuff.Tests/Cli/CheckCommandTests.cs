@@ -116,4 +116,25 @@ public sealed class CheckCommandTests() : CliTests(DatabaseProvider.Sqlite)
         Assert.DoesNotContain("   at ", broken.Error + broken.Output);
         Directory.Delete(Path.GetDirectoryName(certificate)!, recursive: true);
     }
+
+    [Fact]
+    public async Task The_command_that_makes_a_key_ring_certificate_makes_one_the_app_takes_as_the_readme_shows_it()
+    {
+        var directory = Directory.CreateTempSubdirectory("stuff-keys-").FullName;
+        try
+        {
+            var made = await Processes.RunAsync("bash", ["-c", KeyRingCertificate.MakeCommand("keys.pem")], workingDirectory: directory);
+            Assert.True(made.ExitCode == 0, made.ToString());
+            var path = Path.Combine(directory, "keys.pem");
+            Assert.True(KeyRingCertificate.TryLoad(path, out var certificate, out var problem), problem);
+            certificate!.Dispose();
+            Assert.Equal("0640", FileModes.Octal(File.GetUnixFileMode(path)));
+            Assert.Equal(["keys.pem"], Directory.GetFiles(directory).Select(Path.GetFileName));
+            Assert.Contains(KeyRingCertificate.MakeCommand("keys.pem"), File.ReadAllText(Path.Combine(Repository.Root, "README.md")));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

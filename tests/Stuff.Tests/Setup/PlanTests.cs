@@ -277,11 +277,8 @@ public sealed class PlanTests
         Assert.Equal(("/etc/stuff/keys.pem", "root", "stuff", "0640"), (keys.Path, keys.Owner, keys.Group, keys.ModeText));
         Assert.Equal(keys.Content, Assert.Single(Secrets.KeyRingSpecs(context)).Content);
         Assert.DoesNotContain("PRIVATE KEY", keys.ShownContent);
-        var file = Path.Combine(Directory.CreateTempSubdirectory("stuff-keys-").FullName, "keys.pem");
-        File.WriteAllText(file, keys.Content);
-        Assert.True(KeyRingCertificate.TryLoad(file, out var certificate, out var problem), problem);
+        Assert.True(KeyRingCertificate.TryParse(keys.Content, keys.Path, out var certificate, out var problem), problem);
         certificate!.Dispose();
-        Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
         Assert.Empty(Secrets.KeyRingSpecs(Context(Family.Fedora)));
     }
 
