@@ -60,7 +60,7 @@ fi
 args=(build --file deploy/Containerfile --tag "$name:$version"
   --build-arg "VERSION=$version" --build-arg "REVISION=$revision" --build-arg "SOURCE=$source")
 # podman writes OCI images by default, which have no HEALTHCHECK. The commit's time as every
-# layer's and the image's time, so the same commit builds the same image.
+# layer's and the image's time, not the build's.
 if [[ "$engine" == podman ]]; then
   args+=(--format docker)
   if epoch="$(git log -1 --format=%ct 2>/dev/null)" && [[ -n "$epoch" ]]; then args+=(--timestamp "$epoch"); fi

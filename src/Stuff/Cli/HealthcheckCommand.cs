@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net.Sockets;
 using Stuff.Configuration;
 
 namespace Stuff.Cli;
@@ -31,7 +30,7 @@ public static class HealthcheckCommand
         command.SetAction(StuffCommandLine.Guard(async (parse, cancellationToken) =>
         {
             var basePath = StuffOptions.NormalizeBasePath(CliEnvironment.Of(parse).Get("STUFF_BASE_PATH"))
-                ?? throw new UserFacingException("STUFF_BASE_PATH is not a path (letters, digits, '-', '_' and '.' between slashes).");
+                ?? throw new UserFacingException(StuffOptions.BasePathProblem);
             var url = new Uri($"http://127.0.0.1:{parse.GetValue(port)}{basePath}/healthz");
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)) };
             var output = parse.InvocationConfiguration.Output;
@@ -41,7 +40,7 @@ public static class HealthcheckCommand
                 await output.WriteLineAsync($"{url}: {(int)response.StatusCode} {response.ReasonPhrase}");
                 return response.IsSuccessStatusCode ? 0 : 1;
             }
-            catch (Exception e) when (e is HttpRequestException or SocketException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 await output.WriteLineAsync($"{url}: no answer ({(e is TaskCanceledException ? "timed out" : e.Message)})");
                 return 1;

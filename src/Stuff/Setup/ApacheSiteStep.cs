@@ -37,7 +37,8 @@ public sealed class ApacheSiteStep : Step
     public override async Task ApplyAsync(SetupContext context, CancellationToken cancellationToken)
     {
         var layout = context.Layout;
-        FileSpec[] files = [Templates.ApacheSite(context), Templates.ApacheServer(context)];
+        var server = Templates.ApacheServer(context);
+        FileSpec[] files = [Templates.ApacheSite(context), server];
         var previous = new List<(string Path, string? Text)>();
         foreach (var file in files)
         {
@@ -59,7 +60,7 @@ public sealed class ApacheSiteStep : Step
                 else await File.WriteAllTextAsync(path, text, cancellationToken);
             }
             // A link to a file that is gone would stop Apache at its next start.
-            if (previous[1].Text is null && layout.ApacheServerEnabledFile is not null) await context.Shell.TryRunAsync("a2disconf", ["-q", "stuff-server"], cancellationToken);
+            if (previous.Single(p => p.Path == server.Path).Text is null && layout.ApacheServerEnabledFile is not null) await context.Shell.TryRunAsync("a2disconf", ["-q", "stuff-server"], cancellationToken);
             if (welcomeWasEnabled) await context.Shell.TryRunAsync("a2ensite", ["-q", "000-default"], cancellationToken);
             throw new ServerException($"`{layout.ApacheCtl} -t` rejected the configuration, so the previous one was kept and Apache was not reloaded:{Environment.NewLine}{test.Tail()}");
         }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Reflection;
-using System.Text.RegularExpressions;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Configuration;
@@ -17,7 +16,7 @@ namespace Stuff.Tests.Deploy;
 /// no secret in an applied file; and to the app and the image: the settings it reads, its port,
 /// health endpoints, version and user.
 /// </summary>
-public sealed partial class KubernetesManifestTests
+public sealed class KubernetesManifestTests
 {
     private static readonly string Folder = Path.Combine(Repository.Root, "deploy", "kubernetes");
     private static readonly string Containerfile = Path.Combine(Repository.Root, "deploy", "Containerfile");
@@ -45,13 +44,6 @@ public sealed partial class KubernetesManifestTests
 
     private static IEnumerable<string> ContainerfileLines =>
         File.ReadAllLines(Containerfile).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'));
-
-    /// <summary>The release's version, which tags the image.</summary>
-    private static string Version =>
-        VersionElement().Match(File.ReadAllText(Path.Combine(Repository.Root, "src", "Stuff", "Stuff.csproj"))).Groups[1].Value;
-
-    [GeneratedRegex("<Version>([^<]+)</Version>")]
-    private static partial Regex VersionElement();
 
     [Fact]
     public void Every_object_is_one_the_kubernetes_api_knows_and_a_misspelled_field_would_be_refused()
@@ -246,7 +238,8 @@ public sealed partial class KubernetesManifestTests
         var lines = ContainerfileLines.ToList();
         var port = App.Ports.Single().ContainerPort;
 
-        Assert.EndsWith($"/stuff:{Version}", App.Image);
+        // The release's version, which tags the image.
+        Assert.EndsWith($"/stuff:{Stuff.Hosting.AppInfo.Version}", App.Image);
         Assert.Contains($"EXPOSE {port}", lines);
         Assert.Contains("ENTRYPOINT [\"/app/stuff\"]", lines);
         Assert.Contains($"CMD [\"serve\", \"--urls\", \"http://0.0.0.0:{port}\"]", lines);
