@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace Stuff.Deploy.Machines;
@@ -24,7 +23,7 @@ public sealed class PodmanLab : IAsyncDisposable
     private readonly string _netns;
     private readonly string _hostEnd;
     private readonly string _innerEnd;
-    private bool _postgres;
+    private PostgresServer? _database;
 
     private PodmanLab(string directory, string id)
     {
@@ -36,8 +35,6 @@ public sealed class PodmanLab : IAsyncDisposable
 
     /// <summary>postgres://... of the lab's PostgreSQL as the pods reach it, with its password.</summary>
     public string DatabaseUrl { get; private set; } = "";
-
-    private string Pg => Path.Combine(_directory, "pg");
 
     public static async Task<PodmanLab> StartAsync()
     {
@@ -83,37 +80,27 @@ public sealed class PodmanLab : IAsyncDisposable
         await MustAsync("ip", "-n", _netns, "addr", "add", $"{Inside}/30", "dev", _innerEnd);
         await MustAsync("ip", "-n", _netns, "link", "set", _innerEnd, "up");
 
-        // PostgreSQL of the host's own binaries, its cluster in the lab, listening in the lab's network only.
-        var bin = Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).Order().Last();
-        Directory.CreateDirectory(Pg);
-        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
-        await File.WriteAllTextAsync(Path.Combine(Pg, "pwfile"), password + "\n");
-        await MustAsync("chown", "-R", "postgres:postgres", Pg);
-        await MustAsync("chmod", "0700", Pg);
-        await MustAsync("runuser", "-u", "postgres", "--", Path.Combine(bin, "initdb"), "-D", Path.Combine(Pg, "data"), "-U", "postgres",
-            $"--pwfile={Path.Combine(Pg, "pwfile")}", "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8");
-        await File.AppendAllTextAsync(Path.Combine(Pg, "data", "pg_hba.conf"), "host all all 10.88.0.0/16 scram-sha-256\n");
-        await MustAsync("nsenter", $"--net=/run/netns/{_netns}", "runuser", "-u", "postgres", "--", Path.Combine(bin, "pg_ctl"), "-D", Path.Combine(Pg, "data"),
-            "-l", Path.Combine(Pg, "postgres.log"), "-w", "-t", "60", "-o", $"-p 5432 -k {Pg} -c listen_addresses=* -c fsync=off", "start");
-        _postgres = true;
-        DatabaseUrl = $"postgres://postgres:{password}@{Gateway}:5432/postgres";
-        await WriteAsync("pgpass", $"127.0.0.1:5432:*:postgres:{password}\n");
+        // A PostgreSQL of the test's own, listening in the lab's network only: the pods reach it
+        // at the bridge's gateway, the test at the lab's end of the veth.
+        _database = await PostgresServer.StartAsync($"/run/netns/{_netns}", 5432, ["10.88.0.0/16", "10.232.250.0/30"]);
+        DatabaseUrl = _database.Url(Gateway);
     }
 
-    /// <summary>One query's rows, one per line, from the lab's PostgreSQL (psql as the host has it).</summary>
+    /// <summary>One query's rows, one value per line, from the lab's PostgreSQL.</summary>
     public async Task<string> SqlAsync(string sql)
     {
-        var result = await Processes.RunAsync("env", [$"PGPASSFILE={_directory}/pgpass", "nsenter", $"--net=/run/netns/{_netns}",
-            "psql", "-XtA", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", sql]);
-        if (result.ExitCode != 0) throw new InvalidOperationException($"psql failed: {result}");
-        return result.Output;
+        await using var connection = new Npgsql.NpgsqlConnection(_database!.ConnectionString(Inside.ToString()));
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new System.Text.StringBuilder();
+        while (await reader.ReadAsync()) rows.AppendLine(reader.GetValue(0).ToString());
+        return rows.ToString();
     }
 
     /// <summary>podman, in the lab's network and with its storage and settings.</summary>
     public Task<CliResult> PodmanAsync(params string[] args) =>
-        Processes.RunAsync("env", [
-            $"CONTAINERS_CONF={_directory}/containers.conf", $"CONTAINERS_STORAGE_CONF={_directory}/storage.conf",
-            "nsenter", $"--net=/run/netns/{_netns}", "podman", .. args],
+        Processes.RunAsync("env", [.. PodmanSettings, "nsenter", $"--net=/run/netns/{_netns}", "podman", .. args],
             // kube play looks for a folder named like the image in its working directory (to build
             // it), even with --build=false: the lab's folder has none.
             workingDirectory: _directory, within: TimeSpan.FromMinutes(5));
@@ -135,9 +122,11 @@ public sealed class PodmanLab : IAsyncDisposable
 
     /// <summary>A command line that runs a program in the lab's network with its podman settings (deploy/build-image.sh).</summary>
     public async Task<CliResult> RunAsync(string program, params string[] args) =>
-        await Processes.RunAsync("env", [
-            $"CONTAINERS_CONF={_directory}/containers.conf", $"CONTAINERS_STORAGE_CONF={_directory}/storage.conf", "BUILD_OPTIONS=--network=none",
+        await Processes.RunAsync("env", [.. PodmanSettings, "BUILD_OPTIONS=--network=none",
             "nsenter", $"--net=/run/netns/{_netns}", program, .. args], within: TimeSpan.FromMinutes(10));
+
+    /// <summary>The lab's podman settings and storage, as environment variables for `env`.</summary>
+    private string[] PodmanSettings => [$"CONTAINERS_CONF={_directory}/containers.conf", $"CONTAINERS_STORAGE_CONF={_directory}/storage.conf"];
 
     /// <summary>A file in the lab's folder, written with mode 0600.</summary>
     public async Task<string> WriteAsync(string name, string content)
@@ -187,11 +176,7 @@ public sealed class PodmanLab : IAsyncDisposable
             await PodmanAsync("rm", "--all", "--force", "--time", "5");
             await PodmanAsync("secret", "rm", "--all");
         }
-        if (_postgres)
-        {
-            var bin = Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "pg_ctl"))).Order().Last();
-            await Processes.RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(bin, "pg_ctl"), "-D", Path.Combine(Pg, "data"), "-m", "immediate", "-w", "stop"]);
-        }
+        if (_database is not null) await _database.DisposeAsync();
         await Processes.RunAsync("ip", ["link", "del", _hostEnd]);
         await Processes.RunAsync("ip", ["netns", "del", _netns]);
         // What podman still has mounted in its storage (image layers of stopped builds).

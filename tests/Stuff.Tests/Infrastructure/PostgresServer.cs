@@ -12,19 +12,27 @@ public sealed class PostgresServer : IAsyncDisposable
 {
     private readonly string _directory;
     private readonly string _bin;
+    private readonly string? _networkNamespace;
     private readonly string _password = Convert.ToHexString(Guid.NewGuid().ToByteArray());
 
-    private PostgresServer(string bin, string directory, int port)
+    private PostgresServer(string bin, string directory, int port, string? networkNamespace)
     {
         _bin = bin;
         _directory = directory;
+        _networkNamespace = networkNamespace;
         Port = port;
     }
 
     public int Port { get; }
 
-    /// <summary>An Npgsql connection string for the server's superuser.</summary>
-    public string AdminConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Password={_password};Pooling=false";
+    /// <summary>An Npgsql connection string for the server's superuser, on loopback.</summary>
+    public string AdminConnectionString => ConnectionString("127.0.0.1");
+
+    /// <summary>An Npgsql connection string for the server's superuser at <paramref name="host"/>.</summary>
+    public string ConnectionString(string host) => $"Host={host};Port={Port};Username=postgres;Password={_password};Pooling=false";
+
+    /// <summary>postgres://... for the superuser's own database at <paramref name="host"/>, as DATABASE_URL takes it.</summary>
+    public string Url(string host) => $"postgres://postgres:{_password}@{host}:{Port}/postgres";
 
     private string Data => Path.Combine(_directory, "data");
 
@@ -38,19 +46,25 @@ public sealed class PostgresServer : IAsyncDisposable
                 .Select(d => Path.Combine(d, "bin"))
                 .LastOrDefault();
 
-    /// <summary>initdb and start; as root the files belong to the postgres user, as initdb insists.</summary>
-    public static async Task<PostgresServer> StartAsync()
+    /// <summary>
+    /// initdb and start; as root the files belong to the postgres user, as initdb insists. In a
+    /// <paramref name="networkNamespace"/> (a path such as /run/netns/NAME; root only) it listens
+    /// on every address there, on <paramref name="port"/>, and lets the <paramref name="clientNetworks"/> in.
+    /// </summary>
+    public static async Task<PostgresServer> StartAsync(string? networkNamespace = null, int? port = null, IReadOnlyList<string>? clientNetworks = null)
     {
         var bin = BinDirectory() ?? throw new InvalidOperationException("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); ./test.sh installs it.");
         var directory = Directory.CreateTempSubdirectory("stuff-test-own-pg-").FullName;
         File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
-        var server = new PostgresServer(bin, directory, FreePort());
+        var server = new PostgresServer(bin, directory, port ?? FreePort(), networkNamespace);
         var passwordFile = Path.Combine(directory, "pwfile");
         await File.WriteAllTextAsync(passwordFile, server._password + "\n");
         if (Environment.UserName == "root") await RunAsync("chown", ["-R", "postgres", directory]);
         await server.RunAsPostgresAsync(Path.Combine(bin, "initdb"),
             ["-D", server.Data, "-U", "postgres", $"--pwfile={passwordFile}", "--auth=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"]);
         File.Delete(passwordFile);
+        foreach (var network in clientNetworks ?? [])
+            await File.AppendAllTextAsync(Path.Combine(server.Data, "pg_hba.conf"), $"host all all {network} scram-sha-256\n");
         await server.StartAgainAsync();
         return server;
     }
@@ -59,7 +73,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public Task StartAgainAsync() => RunAsPostgresAsync(Path.Combine(_bin, "pg_ctl"),
     [
         "-D", Data, "-l", Path.Combine(_directory, "postgres.log"), "-w", "-t", "60",
-        "-o", $"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1", "start",
+        "-o", $"-p {Port} -k {_directory} -c listen_addresses={(_networkNamespace is null ? "127.0.0.1" : "*")}", "start",
     ]);
 
     /// <summary>
@@ -82,7 +96,9 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     private Task RunAsPostgresAsync(string file, IReadOnlyList<string> args) =>
-        Environment.UserName == "root" ? RunAsync("runuser", ["-u", "postgres", "--", file, .. args]) : RunAsync(file, args);
+        _networkNamespace is not null ? RunAsync("nsenter", [$"--net={_networkNamespace}", "runuser", "-u", "postgres", "--", file, .. args])
+        : Environment.UserName == "root" ? RunAsync("runuser", ["-u", "postgres", "--", file, .. args])
+        : RunAsync(file, args);
 
     private static async Task RunAsync(string file, IReadOnlyList<string> args)
     {
