@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Adds a migration named NAME for both databases the site runs on (docs/decisions/0001): one
 # build, then `dotnet ef migrations add` per provider into Data/Migrations/Sqlite and
-# Data/Migrations/Postgres. Usage: scripts/add-migration.sh NAME   (e.g. AddBooks)
+# Data/Migrations/Postgres; then the compiled models the site starts with are made again from the
+# changed model (scripts/compile-models.sh).
+# Usage: scripts/add-migration.sh NAME   (e.g. AddBooks)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,4 +25,5 @@ for provider in Sqlite Postgres; do
   dotnet ef migrations add "$name" --no-build --project src/Stuff \
     --context "${provider}DbContext" --output-dir "Data/Migrations/$provider"
 done
-echo "Added $name to Data/Migrations/Sqlite and Data/Migrations/Postgres; read both before you commit them."
+scripts/compile-models.sh --no-build
+echo "Added $name to Data/Migrations/Sqlite and Data/Migrations/Postgres and made Data/CompiledModels again; read the migrations before you commit them."

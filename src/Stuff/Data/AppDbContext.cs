@@ -24,9 +24,11 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>The site's clock (a fake one in tests), for the time stamps and the history.</summary>
-    public TimeProvider Clock =>
-        this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService<TimeProvider>()
-        ?? TimeProvider.System;
+    public TimeProvider Clock => AppService<TimeProvider>() ?? TimeProvider.System;
+
+    /// <summary>A service of the app that owns this context; none for a context made outside it.</summary>
+    private T? AppService<T>() where T : class =>
+        this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService<T>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -40,17 +42,36 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
         });
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         Stamp();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        //#if (sample)
+        var counted = ChangesStuffCount();
+        //#endif
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        //#if (sample)
+        if (counted) AppService<StuffTableSize>()?.Forget();
+        //#endif
+        return saved;
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         Stamp();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        //#if (sample)
+        var counted = ChangesStuffCount();
+        //#endif
+        var saved = base.SaveChanges(acceptAllChangesOnSuccess);
+        //#if (sample)
+        if (counted) AppService<StuffTableSize>()?.Forget();
+        //#endif
+        return saved;
     }
+    //#if (sample)
+
+    /// <summary>Whether this save adds or deletes stuff, so the list's remembered count is out of date.</summary>
+    private bool ChangesStuffCount() => ChangeTracker.Entries<StuffItem>().Any(e => e.State is EntityState.Added or EntityState.Deleted);
+    //#endif
 
     /// <summary>Times and versions for every entity that has them, from one clock reading per save.</summary>
     private void Stamp()

@@ -70,6 +70,10 @@ public abstract class SiteFactory(DatabaseProvider provider) : WebApplicationFac
     public async Task ResetAsync()
     {
         Services.GetRequiredService<Stuff.Accounts.LoginThrottle>().Reset();
+        //#if (sample)
+        // The tables are emptied behind the site's back, so the list's remembered count goes too.
+        Services.GetRequiredService<StuffTableSize>().Forget();
+        //#endif
         if (provider == DatabaseProvider.Postgres)
         {
             await using var connection = new NpgsqlConnection(DatabaseUrl.Parse(Database.Url, "/").ConnectionString);

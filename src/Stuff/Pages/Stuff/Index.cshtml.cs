@@ -32,7 +32,6 @@ public sealed class IndexModel(AppDbContext db, StuffTableSize tableSize) : Page
     {
         // The page has no form: binding errors can only be unusable query values, which mean "the first page".
         ModelState.Clear();
-        (Total, TotalIsEstimate) = await tableSize.GetAsync(db, cancellationToken);
         List<StuffItem> rows;
 
         // A keyset link comes from a row on the page it was followed from, so the way back
@@ -50,10 +49,17 @@ public sealed class IndexModel(AppDbContext db, StuffTableSize tableSize) : Page
             rows = [.. rows.Take(PageSize).Reverse()];
             HasNext = true;
         }
+        else if (page is not > 1)
+        {
+            PageNumber = 1;
+            rows = await Rows(db, From.Offset, 0).ToListAsync(cancellationToken);
+            HasNext = rows.Count > PageSize;
+        }
         else
         {
-            // Unusable page values show the first page; past the end shows the last one.
-            var number = Math.Max(1, page ?? 1);
+            // Past the end shows the last page, so the count comes first.
+            (Total, TotalIsEstimate) = await tableSize.GetAsync(db, cancellationToken);
+            var number = page.Value;
             if (PageCount is { } count) number = Math.Min(number, count);
             else if (number > MaxPageNumber)
             {
@@ -68,6 +74,9 @@ public sealed class IndexModel(AppDbContext db, StuffTableSize tableSize) : Page
         }
 
         Items = rows.Count > PageSize ? rows[..PageSize] : rows;
+        // A first page that holds every row has counted them; only a longer list asks for its size.
+        if (PageNumber is not > 1)
+            (Total, TotalIsEstimate) = HasNext || HasPrevious ? await tableSize.GetAsync(db, cancellationToken) : (Items.Count, false);
         return Page();
     }
 

@@ -171,6 +171,37 @@ public abstract class ListTests(SiteFactory site) : SiteTests(site)
         Assert.DoesNotContain("rel=\"prev\"", html);
     }
 
+    [Fact]
+    public async Task A_list_that_fits_on_one_page_counts_its_rows_without_remembering()
+    {
+        await SeedAsync(3);
+        Assert.Contains("3 items", await (await Site.Client().GetAsync("/")).BodyAsync());
+
+        await Site.QueryAsync(db => db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO stuff (junk, things, somenum, created_at, updated_at, version) VALUES ('elsewhere', 't', 1, '2026-01-01', '2026-01-01', 1)"));
+
+        Assert.Contains("4 items", await (await Site.Client().GetAsync("/")).BodyAsync());
+    }
+
+    [Fact]
+    public async Task A_longer_list_counts_changes_saved_here_at_once_and_others_within_the_count_lifetime()
+    {
+        await SeedAsync(150);
+        var client = Site.Client();
+        Assert.Contains("150 items", await (await client.GetAsync("/")).BodyAsync());
+
+        await Site.AddStuffAsync("added here", "t", 1);
+        Assert.Contains("151 items", await (await client.GetAsync("/")).BodyAsync());
+
+        // Another instance (or psql) adds a row: this one's count is remembered a little longer.
+        await Site.QueryAsync(db => db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO stuff (junk, things, somenum, created_at, updated_at, version) VALUES ('elsewhere', 't', 1, '2026-01-01', '2026-01-01', 1)"));
+        Assert.Contains("151 items", await (await client.GetAsync("/")).BodyAsync());
+
+        Site.Clock.Advance(StuffTableSize.Lifetime);
+        Assert.Contains("152 items", await (await client.GetAsync("/")).BodyAsync());
+    }
+
     protected Task SeedAsync(int count) => Site.QueryAsync(async db =>
     {
         for (var i = 1; i <= count; i++) db.Stuff.Add(new StuffItem { Junk = $"junk #{i:000}", Things = "t", SomeNum = i });
