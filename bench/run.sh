@@ -1,47 +1,81 @@
 #!/usr/bin/env bash
-# Usage: bench/run.sh [--smoke] [--rows N] [--duration SECONDS] [--warm-up SECONDS]
-#                     [--connections N] [--release DIR] [--ceiling DLL] [--output FILE]
+# Usage: bench/run.sh [--smoke] [--server] [--profile] [--rows N] [--realistic-rows N] [--rounds N]
+#                     [--duration SECONDS] [--warm-up SECONDS] [--connections N] [--starts N]
+#                     [--release DIR] [--ceiling DLL] [--output FILE]
 #
-# Benchmarks the published app with wrk and writes a Markdown table (default bench/results.md):
+# Benchmarks the published app with wrk and writes a Markdown report (default bench/results.md)
+# that names the commit it measured and the machine, and sets every target beside its figure:
 #   - the list page (100 rows) against the ceiling program (bench/Ceiling: raw Npgsql, hand-built
-#     HTML, bare Kestrel), measured side by side A/B/A/B because absolute numbers drift;
-#   - a page deep in the table (keyset link) against the first page;
+#     HTML, bare Kestrel), side by side A/B in --rounds rounds (default 3): the median of the
+#     rounds' ratios and their spread, for short rows (--rows, default 1,000,000) and for
+#     realistic rows (--realistic-rows, default 10,000: text of 100-200 characters that needs
+#     HTML encoding);
+#   - a page deep in the table (keyset link) against the first page, in rounds;
 #   - a logged-in edit form GET, and a create POST loop;
-#   - the installed site through Apache against the same app direct, when `stuff setup` ran here;
-#   - start to first response, idle and peak resident memory.
+#   - start to first response (--starts starts, default 5), idle and peak memory (RSS, PSS and
+#     private dirty), and what the runtime's GC settings change of memory and speed;
+#   - --profile: where the app's time goes under load (perf, by assembly and by method);
+#   - --server: a disposable systemd server (deploy/local-server.sh, needs root) where `stuff
+#     setup` ran: through Apache against direct, the whole server's PSS idle and during an
+#     upgrade under load, and kill -9 to serving again.
 # Uses DATABASE_URL (postgres://...) when set, otherwise a throwaway PostgreSQL. THE DATABASE IS
-# EMPTIED AND SEEDED. --smoke runs 1,000 rows for 2 s each, to prove the script works; it exits
-# non-zero when any request failed.
+# EMPTIED AND SEEDED. --smoke runs 1,000 rows, 1 round of 2 s each, to prove the script works; it
+# exits non-zero when any request failed.
 set -Eeuo pipefail
 
 readonly ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/throwaway-postgres.sh
 source "$ROOT/scripts/throwaway-postgres.sh"
 
+# The runtime settings the memory table compares with the app as shipped, one per row.
+readonly MEMORY_SETTINGS=(
+  "DOTNET_GCgen0size=0x400000"
+  "DOTNET_GCConserveMemory=7"
+  "DOTNET_GCHeapHardLimit=0x6000000"
+  "DOTNET_gcConcurrent=0"
+  "DOTNET_gcServer=1"
+)
+
 ROWS=1000000
+REALISTIC_ROWS=10000
 DURATION=10
 WARM_UP=""
 CONNECTIONS=32
-ROUNDS=2
+ROUNDS=3
+STARTS=5
+SERVER=0
+PROFILE=0
 RELEASE=""
 CEILING=""
 OUTPUT="$ROOT/bench/results.md"
 WORK=""
 APP_PID=""
 CEILING_PID=""
+SAMPLER_PID=""
+SERVER_STARTED=0
 ERRORS=0
 ROWS_MD=()
+TARGETS_MD=()
+SETTINGS_MD=()
+PROFILE_MD=()
+SERVER_MD=()
+PROFILE_TOP=()
 
-usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 parse_args() {
   while (($#)); do
     case "$1" in
-      --smoke) ROWS=1000; DURATION=2; ROUNDS=1 ;;
+      --smoke) ROWS=1000; REALISTIC_ROWS=300; DURATION=2; ROUNDS=1; STARTS=1 ;;
+      --server) SERVER=1 ;;
+      --profile) PROFILE=1 ;;
       --rows) ROWS="$2"; shift ;;
+      --realistic-rows) REALISTIC_ROWS="$2"; shift ;;
+      --rounds) ROUNDS="$2"; shift ;;
       --duration) DURATION="$2"; shift ;;
       --warm-up) WARM_UP="$2"; shift ;;
       --connections) CONNECTIONS="$2"; shift ;;
+      --starts) STARTS="$2"; shift ;;
       --release) RELEASE="$2"; shift ;;
       --ceiling) CEILING="$2"; shift ;;
       --output) OUTPUT="$2"; shift ;;
@@ -51,31 +85,47 @@ parse_args() {
     shift
   done
   [[ "$ROWS" =~ ^[0-9]+$ && "$ROWS" -ge 300 ]] || die "--rows must be a number of at least 300"
+  [[ "$REALISTIC_ROWS" =~ ^[0-9]+$ && "$REALISTIC_ROWS" -ge 101 ]] || die "--realistic-rows must be a number of at least 101"
+  local option
+  for option in ROUNDS DURATION CONNECTIONS STARTS; do
+    [[ "${!option}" =~ ^[1-9][0-9]*$ ]] || die "--${option,,} must be a whole number of at least 1"
+  done
   # Long enough for the JIT's second tier to replace the precompiled code on the hot path. It
   # compiles in the background, on the cores wrk and PostgreSQL are also using: on two cores the
   # app's requests/s still rose for 40 s of load (about 7,500 methods compiled), the ceiling's
   # much smaller program for less.
   WARM_UP="${WARM_UP:-$((DURATION < 5 ? DURATION : 60))}"
   [[ "$WARM_UP" =~ ^[0-9]+$ ]] || die "--warm-up must be a number of seconds"
+  if ((SERVER)); then
+    [[ $EUID -eq 0 ]] || die "--server boots a disposable machine and needs root"
+  fi
 }
 
 cleanup() {
-  [[ -n "$APP_PID" ]] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null
-  [[ -n "$CEILING_PID" ]] && kill "$CEILING_PID" 2>/dev/null && wait "$CEILING_PID" 2>/dev/null
+  stop_pid "$SAMPLER_PID"
+  stop_pid "$APP_PID"
+  stop_pid "$CEILING_PID"
+  ((SERVER_STARTED)) && "$ROOT/deploy/local-server.sh" stop >/dev/null 2>&1
   stop_cluster
   [[ -n "$WORK" ]] && rm -rf "$WORK"
   return 0
 }
 
+# Stops a process this script started and waits for it (its exit status, a signal's, is no failure).
+stop_pid() { if [[ -n "${1:-}" ]]; then kill "$1" 2>/dev/null && wait "$1" 2>/dev/null || true; fi; }
+
 ensure_tools() {
-  local tool package missing=()
+  local tool missing=()
   for tool in wrk:wrk psql:postgresql-client curl:curl; do
     command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
   done
+  ((PROFILE)) && ! command -v perf >/dev/null && missing+=(linux-perf)
+  ((SERVER)) && ! command -v systemd-nspawn >/dev/null && missing+=(systemd-container)
+  ((SERVER)) && ! command -v mmdebstrap >/dev/null && missing+=(mmdebstrap)
   ((${#missing[@]} == 0)) && return
   [[ $EUID -eq 0 ]] || die "missing: ${missing[*]}; install with: sudo apt-get install ${missing[*]}"
   log "Installing ${missing[*]}"
-  for package in "${missing[@]}"; do apt_install "$package"; done
+  apt_install "${missing[@]}"
 }
 
 build() {
@@ -100,40 +150,110 @@ prepare_database() {
   fi
   export STUFF_DATA_DIR="$WORK/data" ASPNETCORE_ENVIRONMENT=Production
   "$RELEASE/stuff" migrate >/dev/null
-  log "Seeding $ROWS rows"
-  psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" >/dev/null <<SQL
-TRUNCATE stuff, "AspNetUsers" RESTART IDENTITY CASCADE;
+  psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -c 'TRUNCATE stuff, "AspNetUsers" RESTART IDENTITY CASCADE' >/dev/null
+  STUFF_SUPERUSER_PASSWORD="bench passphrase for wrk" "$RELEASE/stuff" createsuperuser --username bench --no-input >/dev/null
+}
+
+# The SQL that fills the stuff table with N rows: short ones as before, or realistic ones, whose
+# text (100-200 characters) has characters that need HTML encoding and a few beyond ASCII.
+seed_sql() {
+  local kind="$1" rows="$2"
+  echo "TRUNCATE stuff RESTART IDENTITY;"
+  if [[ "$kind" == short ]]; then
+    cat <<SQL
 INSERT INTO stuff (junk, things, somenum, created_at, updated_at, version)
 SELECT 'junk number ' || n, 'things about junk number ' || n || ', & <more>', n, now(), now(), 1
-FROM generate_series(1, $ROWS) AS n;
-VACUUM ANALYZE stuff;
+FROM generate_series(1, $rows) AS n;
 SQL
-  STUFF_SUPERUSER_PASSWORD="bench passphrase for wrk" "$RELEASE/stuff" createsuperuser --username bench --no-input >/dev/null
+  else
+    cat <<SQL
+INSERT INTO stuff (junk, things, somenum, created_at, updated_at, version)
+SELECT left('Box ' || n || ' of "odds & ends" <from the attic>, café shelf ' || repeat('ab ', n % 20), 100 + n % 60),
+       left('Things in box ' || n || ': cables <HDMI & USB-C>, a "spare" key, Zoë''s notes, receipts & 3 < 4 > 2 ' || repeat('xyz & ', 30), 100 + n % 101),
+       n % 1000 - 500, now(), now(), 1
+FROM generate_series(1, $rows) AS n;
+SQL
+  fi
+  echo "VACUUM ANALYZE stuff;"
+}
+
+seed() {
+  log "Seeding $2 $1 rows"
+  seed_sql "$1" "$2" | psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" >/dev/null
 }
 
 wait_for() {
   local url="$1" i
-  for i in $(seq 1 600); do
+  for i in $(seq 1 3000); do
     curl -sf -o /dev/null "$url" && return 0
-    sleep 0.05
+    sleep 0.01
   done
   die "$url did not answer within 30 s"
 }
 
-rss_mb() { awk -v key="$2:" '$1 == key { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+# memory PID: "RSS PSS PRIVATE_DIRTY" in MB, from the kernel's summary of the process's mappings.
+memory() {
+  awk '/^Rss:/ { r = $2 } /^Pss:/ { p = $2 } /^Private_Dirty:/ { d = $2 }
+       END { printf "%.0f %.0f %.0f\n", r / 1024, p / 1024, d / 1024 }' "/proc/$1/smaps_rollup"
+}
+
+# Samples a process's memory twice a second into FILE until stopped; max_memory reads the peaks.
+start_sampler() {
+  local pid="$1" file="$2"
+  : >"$file"
+  (while kill -0 "$pid" 2>/dev/null; do memory "$pid" >>"$file" 2>/dev/null || true; sleep 0.5; done) &
+  SAMPLER_PID=$!
+}
+stop_sampler() { stop_pid "$SAMPLER_PID"; SAMPLER_PID=""; }
+max_memory() { awk 'NF == 3 { if ($1 > r) r = $1; if ($2 > p) p = $2; if ($3 > d) d = $3 } END { printf "%d %d %d\n", r, p, d }' "$1"; }
+
+# stats NUMBERS...: "median (min-max)" of the numbers.
+stats() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+    m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+    printf (NR > 1 ? "%s (%s-%s)" : "%s"), m, v[1], v[NR] }'
+}
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+verdict() { awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN { ok = op == "<=" ? v <= t : v >= t; print ok ? "met" : "not met" }'; }
+target() { TARGETS_MD+=("| $1 | $2 | $3 | $4 |"); }
+
+# start_app PORT [VAR=VALUE...]: the published app on PORT, with extra environment; sets APP_PID.
+start_app() {
+  local port="$1"
+  shift
+  env "$@" "$RELEASE/stuff" serve --urls "http://127.0.0.1:$port" >>"$WORK/app.log" 2>&1 &
+  APP_PID=$!
+}
+
+# Starts the app STARTS times, each time from nothing to its first successful response, and reads
+# its memory a second after, idle.
+measure_startup() {
+  local port _ started startup=() rss=() pss=() dirty=() reading
+  port="$(free_port 5600)"
+  for _ in $(seq 1 "$STARTS"); do
+    started="$(date +%s%N)"
+    start_app "$port"
+    wait_for "http://127.0.0.1:$port/"
+    startup+=($((($(date +%s%N) - started) / 1000000)))
+    sleep 1
+    read -r -a reading <<<"$(memory "$APP_PID")"
+    rss+=("${reading[0]}") pss+=("${reading[1]}") dirty+=("${reading[2]}")
+    stop_pid "$APP_PID"
+  done
+  APP_PID=""
+  STARTUP_MS="$(median "${startup[@]}")"
+  target "Start to first response (published executable, median of $STARTS starts, ms)" "$(stats "${startup[@]}")" "at most 500" "$(verdict "$STARTUP_MS" "<=" 500)"
+  IDLE_RSS="$(median "${rss[@]}")"
+  target "App idle, RSS (MB)" "$(stats "${rss[@]}")" "at most 100" "$(verdict "$IDLE_RSS" "<=" 100)"
+  target "App idle, PSS / private dirty (MB)" "$(stats "${pss[@]}") / $(stats "${dirty[@]}")" "" ""
+  log "Start to first response: $(stats "${startup[@]}") ms; idle RSS $(stats "${rss[@]}") MB"
+}
 
 start_servers() {
   APP_PORT="$(free_port 5600)"
-  local started
-  started="$(date +%s%N)"
-  "$RELEASE/stuff" serve --urls "http://127.0.0.1:$APP_PORT" >"$WORK/app.log" 2>&1 &
-  APP_PID=$!
+  start_app "$APP_PORT"
   wait_for "http://127.0.0.1:$APP_PORT/"
-  STARTUP_MS=$((($(date +%s%N) - started) / 1000000))
-  sleep 1
-  IDLE_RSS="$(rss_mb "$APP_PID" VmRSS)"
-  IDLE_ANON="$(rss_mb "$APP_PID" RssAnon)"
-
+  start_sampler "$APP_PID" "$WORK/app-memory"
   CEILING_PORT="$(free_port 5700)"
   dotnet "$CEILING" "$DATABASE_URL" "http://127.0.0.1:$CEILING_PORT" >"$WORK/ceiling.log" 2>&1 &
   CEILING_PID=$!
@@ -152,112 +272,312 @@ login() {
   [[ "$COOKIE" == *stuff.auth* ]] || die "could not log in as the bench user"
 }
 
+# wrk_run URL [wrk args...]: one wrk run (WRK may put a prefix such as nsenter before it); sets
+# LAST_RPS, LAST_P50, LAST_P99 and LAST_FAILED, and counts failures.
+wrk_run() {
+  local url="$1" out="$WORK/wrk.txt"
+  shift
+  ${WRK:-} wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed for $url"; }
+  LAST_RPS="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")"
+  LAST_P50="$(awk '$1 == "50%" { print $2 }' "$out")"
+  LAST_P99="$(awk '$1 == "99%" { print $2 }' "$out")"
+  local bad sock
+  bad="$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")"
+  sock="$(awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$out")"
+  LAST_FAILED=$((${bad:-0} + ${sock:-0}))
+  ERRORS=$((ERRORS + LAST_FAILED))
+}
+
 # measure NAME TARGET URL [wrk args...]: one wrk run, one row of the table.
 measure() {
   local name="$1" target="$2" url="$3"
   shift 3
-  local out="$WORK/wrk.txt"
-  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed for $name"; }
-  local rps p50 p99 bad sock
-  rps="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")"
-  p50="$(awk '$1 == "50%" { print $2 }' "$out")"
-  p99="$(awk '$1 == "99%" { print $2 }' "$out")"
-  bad="$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")"
-  sock="$(awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$out")"
-  local failures=$((${bad:-0} + ${sock:-0}))
-  ERRORS=$((ERRORS + failures))
-  LAST_RPS="$rps"
-  LAST_P99="$p99"
-  ROWS_MD+=("| $name | $target | $rps | $p50 | $p99 | $failures |")
-  log "$name ($target): $rps req/s, p50 $p50, p99 $p99, failed $failures"
+  wrk_run "$url" "$@"
+  ROWS_MD+=("| $name | $target | $LAST_RPS | $LAST_P50 | $LAST_P99 | $LAST_FAILED |")
+  log "$name ($target): $LAST_RPS req/s, p50 $LAST_P50, p99 $LAST_P99, failed $LAST_FAILED"
 }
 
 # Milliseconds from wrk's latency text (e.g. 850.00us, 4.21ms, 1.02s).
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
-# warm_up URL...: unrecorded load, so the JIT has compiled the hot paths before anything is measured.
+# warm_up SECONDS URL...: unrecorded load, so the JIT has compiled the hot paths before anything is measured.
 warm_up() {
-  local url
-  for url in "$@"; do wrk -t2 -c"$CONNECTIONS" -d"${WARM_UP}s" "$url" >/dev/null 2>&1 || true; done
+  local seconds="$1" url
+  shift
+  for url in "$@"; do ${WRK:-} wrk -t2 -c"$CONNECTIONS" -d"${seconds}s" "$url" >/dev/null 2>&1 || true; done
+}
+
+# list_against_ceiling LABEL: ROUNDS rounds of app then ceiling on the first list page; one target row.
+list_against_ceiling() {
+  local label="$1" app="http://127.0.0.1:$APP_PORT/" ceiling="http://127.0.0.1:$CEILING_PORT/" round ratios=() a
+  for round in $(seq 1 "$ROUNDS"); do
+    measure "List page 1, $label, round $round" "app" "$app"
+    a="$LAST_RPS"
+    measure "List page 1, $label, round $round" "ceiling" "$ceiling"
+    ratios+=("$(ratio "$a" "$LAST_RPS")")
+  done
+  target "List page 1 / ceiling, $label (median of $ROUNDS rounds, A/B)" "$(stats "${ratios[@]}")" "at least 0.85" "$(verdict "$(median "${ratios[@]}")" ">=" 0.85)"
 }
 
 run_scenarios() {
-  local app="http://127.0.0.1:$APP_PORT" ceiling="http://127.0.0.1:$CEILING_PORT" round
-  local app_sum=0 ceiling_sum=0
-  warm_up "$app/" "$ceiling/"
-  for round in $(seq 1 "$ROUNDS"); do
-    measure "List page 1 (100 rows), round $round" "app" "$app/"
-    app_sum=$((app_sum + LAST_RPS))
-    local first_p99="$LAST_P99"
-    measure "List page 1 (100 rows), round $round" "ceiling" "$ceiling/"
-    ceiling_sum=$((ceiling_sum + LAST_RPS))
-  done
-  RATIO="$(awk -v a="$app_sum" -v c="$ceiling_sum" 'BEGIN { printf "%.0f%%", 100 * a / c }')"
+  local app="http://127.0.0.1:$APP_PORT" round deep_ratios=() first
+  warm_up "$WARM_UP" "$app/" "http://127.0.0.1:$CEILING_PORT/"
+  list_against_ceiling "short rows"
 
   local deep_after=$((ROWS - 150))
-  measure "List page deep in $ROWS rows (?after=$deep_after)" "app" "$app/?after=$deep_after"
-  DEEP_RATIO="$(awk -v d="$(to_ms "$LAST_P99")" -v f="$(to_ms "$first_p99")" 'BEGIN { printf "%.2f", d / f }')"
-  measure "List page deep in $ROWS rows (?after=$deep_after)" "ceiling" "$ceiling/?after=$deep_after"
+  for round in $(seq 1 "$ROUNDS"); do
+    measure "List page 1, short rows, round $round" "app" "$app/"
+    first="$(to_ms "$LAST_P99")"
+    measure "List page deep in $ROWS rows (?after=$deep_after), round $round" "app" "$app/?after=$deep_after"
+    deep_ratios+=("$(ratio "$(to_ms "$LAST_P99")" "$first")")
+  done
+  target "Deep page p99 / first page p99 (median of $ROUNDS rounds)" "$(stats "${deep_ratios[@]}")" "at most 1.5" "$(verdict "$(median "${deep_ratios[@]}")" "<=" 1.5)"
 
   measure "Edit form GET, logged in" "app" "$app/edit/$((ROWS / 2))" -H "Cookie: $COOKIE"
   BENCH_COOKIE="$COOKIE" BENCH_BODY="Form.Junk=bench+junk&Form.Things=bench+things&Form.SomeNum=7&__RequestVerificationToken=$FORM_TOKEN" \
     measure "Create POST loop (302 on success)" "app" "$app/new" -s "$ROOT/bench/post.lua"
-  PEAK_RSS="$(rss_mb "$APP_PID" VmHWM)"
 
-  APACHE_RATIO="not measured: no \`stuff setup\` on this machine"
-  # The live release's slot port (setup links /opt/stuff/current to slots/PORT).
-  local live
-  live="$(basename "$(readlink /opt/stuff/current 2>/dev/null || echo 5080)")"
-  if curl -skf -o /dev/null --resolve localhost:443:127.0.0.1 https://localhost/stuff/ && curl -sf -o /dev/null "http://127.0.0.1:$live/stuff/"; then
-    warm_up "http://127.0.0.1:$live/stuff/" "https://localhost/stuff/"
-    measure "Installed site, list page 1" "direct 127.0.0.1:$live" "http://127.0.0.1:$live/stuff/"
-    local direct="$LAST_RPS"
-    measure "Installed site, list page 1" "through Apache (HTTPS)" "https://localhost/stuff/"
-    APACHE_RATIO="$(awk -v a="$LAST_RPS" -v d="$direct" 'BEGIN { printf "%.0f%%", 100 * a / d }')"
-  fi
+  seed realistic "$REALISTIC_ROWS"
+  # The code is compiled already; the new data only needs its own pages warm.
+  warm_up "$((WARM_UP / 3 + 1))" "$app/" "http://127.0.0.1:$CEILING_PORT/"
+  list_against_ceiling "realistic rows"
+
+  stop_sampler
+  local peak
+  read -r -a peak <<<"$(max_memory "$WORK/app-memory")"
+  local hwm
+  hwm="$(awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$APP_PID/status")"
+  target "App peak under the load above, RSS (MB, the kernel's high-water mark)" "$hwm" "at most 150" "$(verdict "$hwm" "<=" 150)"
+  target "App peak under the load above, PSS / private dirty (MB, sampled twice a second)" "${peak[1]} / ${peak[2]}" "" ""
+}
+
+# What each runtime setting in MEMORY_SETTINGS changes: a fresh app with it, warmed up, then one
+# measured run of the list page (realistic rows) with its memory sampled.
+memory_settings() {
+  local setting port reading peak rps
+  stop_pid "$APP_PID"
+  port="$(free_port 5800)"
+  for setting in "" "${MEMORY_SETTINGS[@]}"; do
+    start_app "$port" ${setting:+"$setting"}
+    wait_for "http://127.0.0.1:$port/"
+    sleep 1
+    read -r -a reading <<<"$(memory "$APP_PID")"
+    warm_up "$((WARM_UP / 3 + 1))" "http://127.0.0.1:$port/"
+    start_sampler "$APP_PID" "$WORK/setting-memory"
+    wrk_run "http://127.0.0.1:$port/"
+    rps="$LAST_RPS"
+    stop_sampler
+    read -r -a peak <<<"$(max_memory "$WORK/setting-memory")"
+    SETTINGS_MD+=("| ${setting:-as shipped} | ${reading[0]} / ${reading[2]} | ${peak[0]} / ${peak[1]} / ${peak[2]} | $rps |")
+    log "Setting ${setting:-as shipped}: idle ${reading[*]}, peak ${peak[*]}, $rps req/s"
+    stop_pid "$APP_PID"
+  done
+  APP_PID=""
+}
+
+# Where the app's time goes under load: perf samples of an app whose JIT writes a symbol map,
+# summed by assembly. For perf to name the code, all of it is compiled by the JIT (the release's
+# precompiled code has no map; after the warm-up the hot paths are the JIT's in any case) and
+# without the W^X double mapping, whose addresses perf cannot read.
+profile() {
+  local port data="$WORK/perf.data" report="$WORK/perf.txt"
+  port="$(free_port 5900)"
+  start_app "$port" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0
+  wait_for "http://127.0.0.1:$port/"
+  warm_up "$WARM_UP" "http://127.0.0.1:$port/"
+  wrk -t2 -c"$CONNECTIONS" -d"$((DURATION + 4))s" "http://127.0.0.1:$port/" >/dev/null 2>&1 &
+  local load=$!
+  sleep 2
+  perf record -F 999 -g -p "$APP_PID" -o "$data" -- sleep "$DURATION" >/dev/null 2>&1
+  wait "$load" || true
+  perf report -i "$data" --no-children --sort sym --stdio -g none 2>/dev/null | grep -E '^ +[0-9.]+%' >"$report" || true
+  stop_pid "$APP_PID"
+  rm -f "/tmp/perf-$APP_PID.map" "/tmp/perfinfo-$APP_PID.map"
+  APP_PID=""
+  # Self time by where the code lives: the kernel, the runtime's native code, or a managed assembly.
+  local line
+  while IFS= read -r line; do PROFILE_MD+=("$line"); done < <(awk '
+    { pct = $1 + 0; kind = $2; $1 = ""; $2 = ""; sym = $0
+      if (kind == "[k]") owner = "kernel (network, scheduling)"
+      else if (match(sym, /\[[A-Za-z][A-Za-z0-9_.]+\]/)) owner = substr(sym, RSTART + 1, RLENGTH - 2)
+      else owner = "runtime native code (GC, allocation, stubs) and libc"
+      total[owner] += pct }
+    END { for (o in total) printf "%.1f\t%s\n", total[o], o }' "$report" | sort -rn | head -n 14 |
+    awk -F '\t' '{ printf "| %s | %s%% |\n", $2, $1 }')
+  PROFILE_TOP=()
+  while IFS= read -r line; do PROFILE_TOP+=("$line"); done < <(grep -v '\[k\]' "$report" | head -n 15 |
+    sed -E 's/^ +([0-9.]+)% +\[.\] +/\1\t/; s/\[(OptimizedTier1|Optimized|QuickJitted|PreJIT|InstrumentedTierOptimized|InstrumentedTier)\]//; s/(class|valuetype) //g; s/\|/\\|/g' |
+    awk -F '\t' '{ s = $2; if (length(s) > 150) s = substr(s, 1, 150) "..."; printf "| %s%% | `%s` |\n", $1, s }')
+}
+
+# The whole server, on a disposable systemd machine where `stuff setup` installed this release.
+server() {
+  local local_server="$ROOT/deploy/local-server.sh" init
+  log "Booting a disposable server and running stuff setup in it (deploy/local-server.sh)"
+  "$local_server" stop >/dev/null 2>&1 || true
+  SERVER_STARTED=1
+  "$local_server" start --release "$RELEASE" >"$WORK/local-server.log" 2>&1 || { tail -n 30 "$WORK/local-server.log" >&2; die "the disposable server did not start"; }
+  init="$("$local_server" pid)"
+  inside() { nsenter -t "$init" -a "$@"; }
+  # The host's wrk and curl, in the machine's network, where stuff.test is the machine's loopback.
+  printf '127.0.0.1 stuff.test localhost\n' >"$WORK/hosts"
+  local in_net="$WORK/in-net"
+  printf '#!/bin/sh\nexec nsenter -t %s -n unshare -m -- sh -c '"'"'mount --bind %s /etc/hosts && exec "$0" "$@"'"'"' "$@"\n' "$init" "$WORK/hosts" >"$in_net"
+  chmod +x "$in_net"
+  local live direct apache="https://stuff.test/stuff/"
+  live="$(basename "$(inside readlink /opt/stuff/current)")"
+  direct="http://127.0.0.1:$live/stuff/"
+  seed_sql short "$ROWS" | inside runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -d stuff >/dev/null
+
+  # Through Apache against direct, side by side.
+  local round ratios=() d
+  WRK="$in_net" warm_up "$((WARM_UP / 2 + 1))" "$direct" "$apache"
+  for round in $(seq 1 "$ROUNDS"); do
+    WRK="$in_net" wrk_run "$direct"
+    d="$LAST_RPS"
+    SERVER_MD+=("| Installed site, list page 1, round $round | direct 127.0.0.1:$live | $LAST_RPS | $LAST_P50 | $LAST_P99 | $LAST_FAILED |")
+    WRK="$in_net" wrk_run "$apache"
+    SERVER_MD+=("| Installed site, list page 1, round $round | through Apache (HTTPS, HTTP/1.1) | $LAST_RPS | $LAST_P50 | $LAST_P99 | $LAST_FAILED |")
+    ratios+=("$(ratio "$LAST_RPS" "$d")")
+  done
+  target "Through Apache / direct (median of $ROUNDS rounds, A/B)" "$(stats "${ratios[@]}")" "at least 0.90" "$(verdict "$(median "${ratios[@]}")" ">=" 0.90)"
+
+  # The whole server's memory: every process in the machine, idle, then during an upgrade under load.
+  local pss_script='for f in /proc/[0-9]*; do c=$(cat $f/comm 2>/dev/null) && awk -v c="$c" "/^Pss:/ { print c, \$2 }" $f/smaps_rollup 2>/dev/null; done'
+  local idle_pss
+  idle_pss="$(inside sh -c "$pss_script" | awk '{ s += $2 } END { printf "%.0f", s / 1024 }')"
+  local copy="/root/release-bench-upgrade"
+  inside cp -a /root/release "$copy"
+  printf '\n/* bench upgrade %s */\n' "$(date +%s)" >>"/proc/$init/root$copy/wwwroot/static/css/site.css"
+  : >"$WORK/server-memory"
+  (while true; do inside sh -c "$pss_script" | awk '
+      { g = $1 ~ /^(apache2|httpd)$/ ? "apache" : $1 ~ /^postgres/ ? "postgresql" : $1 == "stuff" ? "stuff" : "other"; s[g] += $2; t += $2 }
+      END { printf "%.0f %.0f %.0f %.0f %.0f\n", t / 1024, s["apache"] / 1024, s["postgresql"] / 1024, s["stuff"] / 1024, s["other"] / 1024 }' >>"$WORK/server-memory"
+    sleep 0.5; done) &
+  SAMPLER_PID=$!
+  local duration_before="$DURATION"
+  DURATION=90
+  WRK="$in_net" wrk_run "$apache" >/dev/null &
+  local load=$!
+  sleep 15
+  local upgraded=ok
+  inside "$copy/stuff" setup --domain stuff.test --tls self-signed >"$WORK/upgrade.log" 2>&1 || upgraded="failed (see the upgrade's log)"
+  wait "$load" || true
+  DURATION="$duration_before"
+  stop_sampler
+  local upgrade_failed
+  upgrade_failed="$(awk '/Non-2xx or 3xx responses:/ { b = $NF } /Socket errors:/ { gsub(",", ""); s = $4 + $6 + $8 + $10 } END { print b + s }' "$WORK/wrk.txt")"
+  ERRORS=$((ERRORS + upgrade_failed))
+  [[ "$upgraded" == ok ]] || ERRORS=$((ERRORS + 1))
+  local peak
+  peak="$(sort -n "$WORK/server-memory" | tail -n 1)"
+  read -r -a peak <<<"$peak"
+  target "Whole server PSS during an upgrade under load (MB; Apache / PostgreSQL / stuff, both slots / the rest)" \
+    "${peak[0]} (${peak[1]} / ${peak[2]} / ${peak[3]} / ${peak[4]}); idle before: $idle_pss" "at most 512" "$(verdict "${peak[0]}" "<=" 512)"
+  SERVER_MD+=("| Upgrade under load through Apache ($upgraded) | through Apache | $(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$WORK/wrk.txt") | | | $upgrade_failed |")
+
+  # kill -9 to serving again: systemd restarts the unit.
+  local restarts=() started _
+  live="$(basename "$(inside readlink /opt/stuff/current)")"
+  for round in $(seq 1 "$ROUNDS"); do
+    sleep 2
+    started="$(date +%s%N)"
+    inside systemctl kill -s KILL "stuff@$live"
+    sleep 0.05
+    for _ in $(seq 1 1000); do
+      "$in_net" curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$live/stuff/" && break
+      sleep 0.02
+    done
+    restarts+=("$((($(date +%s%N) - started) / 1000000))")
+  done
+  target "kill -9 to serving again under systemd (ms, median of $ROUNDS)" "$(stats "${restarts[@]}")" "at most 2500" "$(verdict "$(median "${restarts[@]}")" "<=" 2500)"
+  "$local_server" stop >/dev/null 2>&1
+  SERVER_STARTED=0
 }
 
 write_results() {
-  local cpu memory
+  local cpu memory commit
   cpu="$(awk -F: '/^model name/ { gsub(/^ +/, "", $2); print $2; exit }' /proc/cpuinfo)"
   memory="$(awk '/^MemTotal:/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
+  commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  [[ -z "$(git -C "$ROOT" status --porcelain -- src bench 2>/dev/null)" ]] || commit="$commit with uncommitted changes"
   mkdir -p "$(dirname "$OUTPUT")"
   {
     echo "# Benchmark results"
     echo
-    echo "Written by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'): $(nproc) cores ($cpu), $memory, Linux $(uname -r)."
-    echo "wrk with 2 threads and $CONNECTIONS connections for ${DURATION} s per row, on the same machine as the app and PostgreSQL,"
-    echo "so the load generator competes for the same cores. $ROWS rows in the table. Each target was warmed up first."
-    echo "The \"installed site\" rows measure whatever \`stuff setup\` installed on this machine (its own database)."
+    echo "Written by \`bench/run.sh${ARGS:+ $ARGS}\` on $(date -u '+%Y-%m-%d %H:%M UTC') from commit $commit."
+    echo "Machine: $(nproc) cores ($cpu), $memory, Linux $(uname -r). wrk with 2 threads and $CONNECTIONS connections for"
+    echo "$DURATION s per row, on the same machine as the app and PostgreSQL, so the load generator competes for the"
+    echo "same cores. Each target was warmed up first ($WARM_UP s). A/B comparisons alternate the two sides in"
+    echo "$ROUNDS rounds; a figure \`m (a-b)\` is the median of the rounds and their range."
+    echo
+    echo "## Targets"
+    echo
+    echo "| target | measured | goal | |"
+    echo "| --- | --- | --- | --- |"
+    printf '%s\n' "${TARGETS_MD[@]}"
+    echo "| Failed or non-2xx/3xx responses, every scenario | $ERRORS | 0 | $( ((ERRORS == 0)) && echo met || echo "not met") |"
+    echo
+    echo "RSS counts every page of the process in memory, the executable's own file pages included (the kernel"
+    echo "shares and can drop those); PSS divides shared pages among the processes that map them; private"
+    echo "dirty is memory only this process holds and the kernel cannot drop."
+    echo
+    echo "## Every run"
     echo
     echo "| scenario | target | requests/s | p50 | p99 | failed |"
     echo "| --- | --- | ---: | ---: | ---: | ---: |"
-    printf '%s\n' "${ROWS_MD[@]}"
+    printf '%s\n' "${ROWS_MD[@]}" "${SERVER_MD[@]}"
     echo
-    echo "| measure | result | target |"
-    echo "| --- | --- | --- |"
-    echo "| app / ceiling, list page 1 (sum over rounds, A/B/A/B) | $RATIO | at least 70% |"
-    echo "| deep page p99 / first page p99 | ${DEEP_RATIO}x | at most 1.5x |"
-    echo "| through Apache / direct | $APACHE_RATIO | at least 60% |"
-    echo "| start to first response (published executable) | $STARTUP_MS ms | under 1500 ms |"
-    echo "| idle resident memory | $IDLE_RSS MB | under 120 MB |"
-    echo "| of which private (RssAnon; the rest is pages of the executable file, shared and reclaimable) | $IDLE_ANON MB | |"
-    echo "| peak resident memory | $PEAK_RSS MB | |"
-    echo "| failed requests | $ERRORS | 0 |"
+    echo "## Runtime settings and memory"
+    echo
+    echo "The app started afresh with each setting (environment variables of the .NET runtime), warmed up, then one"
+    echo "measured run of the list page (realistic rows). MB. One run each: the requests/s vary by as much from run"
+    echo "to run; the memory columns are what to read."
+    echo
+    echo "| setting | idle RSS / private dirty | peak RSS / PSS / private dirty | requests/s |"
+    echo "| --- | --- | --- | ---: |"
+    printf '%s\n' "${SETTINGS_MD[@]}"
+    if ((PROFILE)); then
+      echo
+      echo "## Profile"
+      echo
+      echo "perf, $DURATION s at 999 Hz, of the app under the list page's load (realistic rows), after the warm-up;"
+      echo "for perf to name the code the JIT compiled all of it and wrote a symbol map (DOTNET_ReadyToRun=0,"
+      echo "DOTNET_PerfMapEnabled=1, DOTNET_EnableWriteXorExecute=0). Self time, by where the code lives:"
+      echo
+      echo "| code | share of the app's samples |"
+      echo "| --- | ---: |"
+      printf '%s\n' "${PROFILE_MD[@]}"
+      echo
+      echo "The methods with the most self time:"
+      echo
+      echo "| share | method |"
+      echo "| ---: | --- |"
+      printf '%s\n' "${PROFILE_TOP[@]}"
+    fi
   } >"$OUTPUT"
   log "Wrote $OUTPUT"
 }
 
 main() {
+  ARGS="$*"
   parse_args "$@"
   WORK="$(mktemp -d /tmp/stuff-bench.XXXXXX)"
   trap cleanup EXIT
   ensure_tools
   build
   prepare_database
+  seed short "$ROWS"
+  measure_startup
   start_servers
   login
   run_scenarios
+  stop_pid "$CEILING_PID"
+  CEILING_PID=""
+  ((PROFILE)) && profile
+  memory_settings
+  ((SERVER)) && server
   write_results
   ((ERRORS == 0)) || die "$ERRORS request(s) failed"
 }

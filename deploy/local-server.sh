@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Usage: sudo deploy/local-server.sh start [--release DIR] [--domain NAME]
-#        sudo deploy/local-server.sh shell | status | stop
+#        sudo deploy/local-server.sh shell | status | pid | stop
 #
 # A production-like server on this Linux machine, to rehearse a deploy: a fresh Debian 12 with
 # systemd as PID 1 (systemd-nspawn), on a private link of its own, where `stuff setup` installs
@@ -11,6 +11,7 @@
 #           says how to reach the site from here.
 #   shell   a root shell inside (try: stuff status, stuff doctor, journalctl -u 'stuff@*').
 #   status  whether it runs, and its address.
+#   pid     the machine's init process, for nsenter (bench/run.sh --server measures through it).
 #   stop    halts it and removes everything it wrote (its disk, its link, its cgroups).
 #
 # Needs root, systemd-container and mmdebstrap (apt-get install systemd-container mmdebstrap).
@@ -100,6 +101,11 @@ status() {
   if [[ -n "$(nspawn_pid || true)" ]]; then echo "running at $MACHINE_IP ($(inside systemctl is-system-running 2>/dev/null || true))"; else echo "not running"; fi
 }
 
+pid() {
+  [[ -n "$(nspawn_pid || true)" ]] || die "it does not run: sudo $0 start"
+  init_pid "$(nspawn_pid)"
+}
+
 stop() {
   local pid
   if pid="$(nspawn_pid)"; then
@@ -123,6 +129,7 @@ case "${1:-}" in
   start) shift; start "$@" ;;
   shell) shell ;;
   status) status ;;
+  pid) pid ;;
   stop) stop ;;
-  *) die "usage: $0 start [--release DIR] [--domain NAME] | shell | status | stop" ;;
+  *) die "usage: $0 start [--release DIR] [--domain NAME] | shell | status | pid | stop" ;;
 esac

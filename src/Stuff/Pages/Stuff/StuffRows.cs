@@ -46,9 +46,11 @@ public sealed class StuffRows(IReadOnlyList<StuffItem> items, string editBase, s
         Span<char> id = stackalloc char[11];
         item.Id.TryFormat(id, out var idLength, provider: CultureInfo.InvariantCulture);
         id = id[..idLength];
+        // Written three times, encoded once; a value with nothing to encode is returned as it is.
+        var junk = htmlEncoder.Encode(item.Junk);
 
         writer.Write("<tr><td data-label=\"Junk\">");
-        htmlEncoder.Encode(writer, item.Junk);
+        writer.Write(junk);
         writer.Write("</td><td class=\"things\" data-label=\"Things\">");
         htmlEncoder.Encode(writer, item.Things);
         writer.Write("</td><td class=\"num\" data-label=\"Some number\">");
@@ -58,12 +60,12 @@ public sealed class StuffRows(IReadOnlyList<StuffItem> items, string editBase, s
         writer.Write(_editBase);
         writer.Write(id);
         writer.Write("\" aria-label=\"Edit ");
-        htmlEncoder.Encode(writer, item.Junk);
+        writer.Write(junk);
         writer.Write("\">Edit</a> · <a href=\"");
         writer.Write(_deleteBase);
         writer.Write(id);
         writer.Write("\" aria-label=\"Delete ");
-        htmlEncoder.Encode(writer, item.Junk);
+        writer.Write(junk);
         writer.Write("\">Delete</a></td></tr>\n");
     }
 }
