@@ -62,7 +62,7 @@ public sealed partial class TemplateTests : IDisposable
         File.WriteAllText(Path.Combine(site, "tests", "Shelf.Tests", "Pages", "Admin", "BookAdminTests.cs"),
             InUsersNames(File.ReadAllText(Path.Combine(Repository.Root, "tests", "Stuff.Tests", "Template", "Walkthrough", "BookAdminTests.cs.txt")), "Shelf"));
         // Four `dotnet ef` runs (a migration and a compiled model per provider), at idle priority beside the deploy tests.
-        Succeeded(await Processes.RunAsync(Path.Combine(site, "scripts", "add-migration.sh"), ["AddBooks"], site, TimeSpan.FromMinutes(12)));
+        Succeeded(await Processes.RunAsync(Path.Combine(site, "scripts", "add-migration.sh"), ["AddBooks"], site, TimeSpan.FromMinutes(20)));
         foreach (var provider in new[] { "Sqlite", "Postgres" })
         {
             Assert.Single(Directory.GetFiles(Path.Combine(site, "src", "Shelf", "Data", "Migrations", provider), "*_AddBooks.cs"));
