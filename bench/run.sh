@@ -356,7 +356,6 @@ run_scenarios() {
 # measured run of the list page (realistic rows) with its memory sampled.
 memory_settings() {
   local setting port reading peak rps
-  stop_pid "$APP_PID"
   port="$(free_port 5800)"
   for setting in "" "${MEMORY_SETTINGS[@]}"; do
     start_app "$port" ${setting:+"$setting"}
@@ -578,8 +577,9 @@ main() {
   start_servers
   login
   run_scenarios
+  stop_pid "$APP_PID"
   stop_pid "$CEILING_PID"
-  CEILING_PID=""
+  APP_PID="" CEILING_PID=""
   ((PROFILE)) && profile
   memory_settings
   ((SERVER)) && server
