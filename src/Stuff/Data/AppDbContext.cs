@@ -44,34 +44,31 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        Stamp();
-        //#if (sample)
-        var counted = ChangesStuffCount();
-        //#endif
+        var afterSave = BeforeSave();
         var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        //#if (sample)
-        if (counted) AppService<StuffTableSize>()?.Forget();
-        //#endif
+        afterSave();
         return saved;
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        Stamp();
-        //#if (sample)
-        var counted = ChangesStuffCount();
-        //#endif
+        var afterSave = BeforeSave();
         var saved = base.SaveChanges(acceptAllChangesOnSuccess);
-        //#if (sample)
-        if (counted) AppService<StuffTableSize>()?.Forget();
-        //#endif
+        afterSave();
         return saved;
     }
-    //#if (sample)
 
-    /// <summary>Whether this save adds or deletes stuff, so the list's remembered count is out of date.</summary>
-    private bool ChangesStuffCount() => ChangeTracker.Entries<StuffItem>().Any(e => e.State is EntityState.Added or EntityState.Deleted);
-    //#endif
+    /// <summary>Stamps the entries about to be saved; returns what has to follow once the save succeeded.</summary>
+    private Action BeforeSave()
+    {
+        Stamp();
+        //#if (sample)
+        // Stuff added or deleted puts the list's remembered count out of date.
+        if (ChangeTracker.Entries<StuffItem>().Any(e => e.State is EntityState.Added or EntityState.Deleted))
+            return () => AppService<StuffTableSize>()?.Forget();
+        //#endif
+        return () => { };
+    }
 
     /// <summary>Times and versions for every entity that has them, from one clock reading per save.</summary>
     private void Stamp()

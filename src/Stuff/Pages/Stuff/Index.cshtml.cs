@@ -33,6 +33,7 @@ public sealed class IndexModel(AppDbContext db, StuffTableSize tableSize) : Page
         // The page has no form: binding errors can only be unusable query values, which mean "the first page".
         ModelState.Clear();
         List<StuffItem> rows;
+        var counted = false;
 
         // A keyset link comes from a row on the page it was followed from, so the way back
         // exists; not asking the database saves a round trip on every page.
@@ -59,6 +60,7 @@ public sealed class IndexModel(AppDbContext db, StuffTableSize tableSize) : Page
         {
             // Past the end shows the last page, so the count comes first.
             (Total, TotalIsEstimate) = await tableSize.GetAsync(db, cancellationToken);
+            counted = true;
             var number = page.Value;
             if (PageCount is { } count) number = Math.Min(number, count);
             else if (number > MaxPageNumber)
@@ -75,7 +77,7 @@ public sealed class IndexModel(AppDbContext db, StuffTableSize tableSize) : Page
 
         Items = rows.Count > PageSize ? rows[..PageSize] : rows;
         // A first page that holds every row has counted them; only a longer list asks for its size.
-        if (PageNumber is not > 1)
+        if (!counted)
             (Total, TotalIsEstimate) = HasNext || HasPrevious ? await tableSize.GetAsync(db, cancellationToken) : (Items.Count, false);
         return Page();
     }
