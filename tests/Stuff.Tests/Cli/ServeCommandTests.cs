@@ -77,8 +77,50 @@ public abstract class ServeCommandTests(DatabaseProvider provider) : CliTests(pr
         Assert.Equal(1, gone.ExitCode);
         Assert.Contains("no answer", gone.Output);
     }
+
+    [Fact]
+    public async Task The_site_starts_and_says_what_is_wrong_when_its_database_is_not_there()
+    {
+        // Nothing listens on port 9 of loopback (discard), and no SQLite file is where this one points.
+        var missing = Provider == DatabaseProvider.Postgres
+            ? "postgres://stuff:not-the-password@127.0.0.1:9/stuff"
+            : "sqlite://" + Path.Combine(DataDirectory, "not-here", "stuff.db");
+        await using var server = await ServedSite.StartAsync(Stuff.With("DATABASE_URL", missing));
+
+        using var client = new HttpClient { BaseAddress = new Uri(server.Address + "/") };
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("readyz")).StatusCode);
+        await server.StopAsync();
+        Assert.Equal(0, server.Process.ExitCode);
+        // The database warm-up's failure is no error of its own: the readiness check says it.
+        var log = await server.Logs;
+        Assert.DoesNotContain("   at ", log);
+        Assert.DoesNotContain("warm-up", log);
+    }
 }
 
 public sealed class ServeCommandOnSqliteTests() : ServeCommandTests(DatabaseProvider.Sqlite);
 
-public sealed class ServeCommandOnPostgresTests() : ServeCommandTests(DatabaseProvider.Postgres);
+public sealed class ServeCommandOnPostgresTests() : ServeCommandTests(DatabaseProvider.Postgres)
+{
+    [Fact]
+    public async Task The_site_connects_to_its_database_before_the_first_request()
+    {
+        await MigratedAsync();
+        await using var server = await ServedSite.StartAsync(Stuff);
+
+        // Nothing has asked the site anything yet, and it holds a connection to its database.
+        const string others = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Convert.ToInt64(await Database.ScalarAsync(others), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The served site opened no connection to its database before a request.");
+            await Task.Delay(100);
+        }
+
+        using var client = new HttpClient { BaseAddress = new Uri(server.Address + "/") };
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("")).StatusCode);
+        await server.StopAsync();
+        Assert.Equal(0, server.Process.ExitCode);
+    }
+}
