@@ -67,9 +67,19 @@ public static class Templates
         }));
     }
 
-    /// <summary>Apache's server-wide settings: no version in its headers or pages, no TRACE, and a plain 404 for names no site serves.</summary>
+    /// <summary>
+    /// Apache's server-wide settings: no version in its headers or pages, no TRACE, a plain 404 for
+    /// names no site serves, and as many workers as the host's memory allows (<see cref="ApacheWorkers"/>).
+    /// </summary>
     public static FileSpec ApacheServer(SetupContext context) =>
-        new(context.Layout.ApacheServerFile, "root", "root", rw_r__r__, ServerFiles.Render("apache-server.conf", new Dictionary<string, object>()));
+        new(context.Layout.ApacheServerFile, "root", "root", rw_r__r__, ServerFiles.Render("apache-server.conf", new Dictionary<string, object>
+        {
+            ["memory"] = context.Facts.MemoryMegabytes > 0 ? $"{context.Facts.MemoryMegabytes} MB of memory" : "memory that could not be read",
+            ["workers"] = ApacheWorkers.MaxRequestWorkers(context.Facts.MemoryMegabytes),
+            ["workers_per_process"] = ApacheWorkers.PerProcess,
+            ["spare_workers"] = ApacheWorkers.PerProcess,
+            ["most_spare_workers"] = 2 * ApacheWorkers.PerProcess,
+        }));
 
     /// <summary>
     /// What serves a renewed certificate without a person: mod_md's message command, and as root a

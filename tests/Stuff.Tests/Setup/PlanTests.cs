@@ -2,6 +2,7 @@ using Stuff.Backups;
 using Stuff.Configuration;
 using Stuff.Server;
 using Stuff.Setup;
+using Stuff.Tests.Infrastructure;
 
 namespace Stuff.Tests.Setup;
 
@@ -115,6 +116,42 @@ public sealed class PlanTests
         {
             Assert.DoesNotContain("a2enconf", plan);
         }
+    }
+
+    [Theory]
+    [InlineData(512, 50)]
+    [InlineData(1024, 100)]
+    [InlineData(2048, 200)]
+    [InlineData(4096, 400)]
+    [InlineData(24104, 400)]
+    [InlineData(300, 50)]
+    [InlineData(0, 150)]
+    public void Apache_gets_as_many_workers_as_the_host_has_memory_for(int megabytes, int workers)
+    {
+        var context = new SetupContext(new NoShell(), new HostFacts(Family.Debian, "Debian", true, false, 15, megabytes),
+            new SetupSettings("example.org", "/stuff", TlsMode.SelfSigned, null, null, "/tmp/release", 1), new ReleaseStore("/nonexistent/opt/stuff"));
+        var server = Templates.ApacheServer(context).Content;
+
+        Assert.Contains("<IfModule mpm_event_module>", server);
+        Assert.Contains($"\n    MaxRequestWorkers {workers}\n", server);
+        Assert.Contains("\n    ThreadsPerChild 25\n", server);
+        Assert.Contains("\n    StartServers 1\n", server);
+        Assert.Contains(megabytes > 0 ? $"({megabytes} MB of memory)" : "(memory that could not be read)", server);
+        // No setting is left for Apache to fill in.
+        Assert.DoesNotContain("{{", server);
+    }
+
+    [Fact]
+    public void The_hosts_memory_is_its_ram_or_its_cgroups_limit_when_lower()
+    {
+        var meminfo = Fixtures.Read("proc-meminfo.debian.txt");
+
+        Assert.Equal(24683784 / 1024, HostFacts.ParseMemoryMegabytes(meminfo, ""));
+        Assert.Equal(24683784 / 1024, HostFacts.ParseMemoryMegabytes(meminfo, "max\n"));
+        Assert.Equal(512, HostFacts.ParseMemoryMegabytes(meminfo, "536870912\n"));
+        Assert.Equal(1024, HostFacts.ParseMemoryMegabytes("", "1073741824\n"));
+        Assert.Equal(0, HostFacts.ParseMemoryMegabytes("", ""));
+        Assert.Equal(0, HostFacts.ParseMemoryMegabytes("MemTotal: lots\n", "unlimited"));
     }
 
     [Fact]
