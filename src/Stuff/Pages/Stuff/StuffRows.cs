@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Html;
+using Microsoft.Extensions.ObjectPool;
 using Stuff.Data;
 
 namespace Stuff.Pages.Stuff;
@@ -17,6 +18,10 @@ public sealed class StuffRows(IReadOnlyList<StuffItem> items, string editBase, s
     // Rows are gathered into this many characters before they are handed to the response writer.
     private const int ChunkSize = 8 * 1024;
 
+    // The chunks' builders are reused: a new one for every page was a fifth of the bytes the list
+    // page allocated (an allocation profile in bench/).
+    private static readonly ObjectPool<StringBuilder> Chunks = new DefaultObjectPoolProvider().CreateStringBuilderPool(ChunkSize + 1024, 2 * ChunkSize);
+
     private readonly string _editBase = encoder.Encode(editBase);
     private readonly string _deleteBase = encoder.Encode(deleteBase);
 
@@ -29,16 +34,23 @@ public sealed class StuffRows(IReadOnlyList<StuffItem> items, string editBase, s
     /// <summary>Writes the rows to the response a chunk at a time, with asynchronous writes only.</summary>
     public async ValueTask WriteToAsync(TextWriter writer)
     {
-        var chunk = new StringBuilder(ChunkSize + 1024);
-        using var rows = new StringWriter(chunk, CultureInfo.CurrentCulture);
-        foreach (var item in items)
+        var chunk = Chunks.Get();
+        try
         {
-            WriteRow(rows, encoder, item);
-            if (chunk.Length < ChunkSize) continue;
-            await writer.WriteAsync(chunk);
-            chunk.Clear();
+            using var rows = new StringWriter(chunk, CultureInfo.CurrentCulture);
+            foreach (var item in items)
+            {
+                WriteRow(rows, encoder, item);
+                if (chunk.Length < ChunkSize) continue;
+                await writer.WriteAsync(chunk);
+                chunk.Clear();
+            }
+            if (chunk.Length > 0) await writer.WriteAsync(chunk);
         }
-        if (chunk.Length > 0) await writer.WriteAsync(chunk);
+        finally
+        {
+            Chunks.Return(chunk);
+        }
     }
 
     private void WriteRow(TextWriter writer, HtmlEncoder htmlEncoder, StuffItem item)
