@@ -63,7 +63,9 @@ public abstract class ServeCommandTests(DatabaseProvider provider) : CliTests(pr
         await using var server = await ServedSite.StartAsync(Stuff);
         var port = new Uri(server.Address).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        var alive = await Stuff.RunAsync("healthcheck", "--port", port);
+        // A generous timeout: beside other tests on idle cores (the template's run) a just-started
+        // site can take longer than the default five seconds to answer.
+        var alive = await Stuff.RunAsync("healthcheck", "--port", port, "--timeout", "60");
         AssertSucceeded(alive);
         Assert.Contains($"http://127.0.0.1:{port}/healthz: 200", alive.Output);
         // The check asks under the base path it is given: the wrong one is a failed check.
