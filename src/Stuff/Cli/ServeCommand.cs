@@ -69,7 +69,7 @@ public static partial class ServeCommand
             await scope.ServiceProvider.GetRequiredService<AppDbContext>().MigrateStuffAsync(cancellationToken);
         }
 
-        _ = DatabaseWarmUp.Start(app.Services, app.Lifetime.ApplicationStopping);
+        DatabaseWarmUp.Start(app.Services, app.Lifetime.ApplicationStopping);
         await app.RunAsync();
         return 0;
     }

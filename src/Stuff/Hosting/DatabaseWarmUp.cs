@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Stuff.Configuration;
 using Stuff.Data;
 
 namespace Stuff.Hosting;
@@ -14,9 +13,9 @@ namespace Stuff.Hosting;
 /// </summary>
 public static class DatabaseWarmUp
 {
-    /// <summary>Starts the warm-up on the thread pool and returns at once; the task it returns never fails.</summary>
-    public static Task Start(IServiceProvider services, CancellationToken stopping) =>
-        Task.Run(() => RunAsync(services, stopping), CancellationToken.None);
+    /// <summary>Starts the warm-up on the thread pool and returns at once; nothing waits for it, and it never fails.</summary>
+    public static void Start(IServiceProvider services, CancellationToken stopping) =>
+        _ = Task.Run(() => RunAsync(services, stopping), CancellationToken.None);
 
     private static async Task RunAsync(IServiceProvider services, CancellationToken stopping)
     {
@@ -30,7 +29,7 @@ public static class DatabaseWarmUp
             // PostgreSQL: one connection into Npgsql's pool (authentication and type loading
             // included). An SQLite file is opened on demand in microseconds, and opening one
             // here would create an empty file where none was.
-            if (scope.ServiceProvider.GetRequiredService<DatabaseUrl>().Provider == DatabaseProvider.Postgres)
+            if (db.Database.IsNpgsql())
             {
                 await db.Database.OpenConnectionAsync(stopping);
                 await db.Database.CloseConnectionAsync();

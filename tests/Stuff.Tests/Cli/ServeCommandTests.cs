@@ -91,7 +91,11 @@ public abstract class ServeCommandTests(DatabaseProvider provider) : CliTests(pr
 
         using var client = new HttpClient { BaseAddress = new Uri(server.Address + "/") };
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("healthz")).StatusCode);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("readyz")).StatusCode);
+        var ready = await client.GetAsync("readyz");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        var database = System.Text.Json.JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement.GetProperty("checks").GetProperty("database");
+        Assert.Equal("failing", database.GetProperty("status").GetString());
+        Assert.StartsWith("cannot connect to the database", database.GetProperty("detail").GetString());
         await server.StopAsync();
         Assert.Equal(0, server.Process.ExitCode);
         // The database warm-up's failure is no error of its own: the readiness check says it.

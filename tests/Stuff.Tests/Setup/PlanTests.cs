@@ -17,8 +17,8 @@ public sealed class PlanTests
     }
 
     private static SetupContext Context(Family family, bool selinux = false, bool systemd = true, string basePath = "/stuff", int instances = 1,
-        IReadOnlyList<AppHost>? appHosts = null, bool autoUpdates = true) =>
-        new(new NoShell(), new HostFacts(family, family.ToString(), systemd, selinux, 15),
+        IReadOnlyList<AppHost>? appHosts = null, bool autoUpdates = true, int memoryMegabytes = 0) =>
+        new(new NoShell(), new HostFacts(family, family.ToString(), systemd, selinux, 15, memoryMegabytes),
             new SetupSettings("example.org", basePath, TlsMode.SelfSigned, null, null, "/tmp/release", instances) { AppHosts = appHosts ?? [], AutoUpdates = autoUpdates },
             // Nothing installed: not this machine's /opt/stuff, which a deploy test may have set up.
             new ReleaseStore("/nonexistent/opt/stuff"));
@@ -128,9 +128,7 @@ public sealed class PlanTests
     [InlineData(0, 150)]
     public void Apache_gets_as_many_workers_as_the_host_has_memory_for(int megabytes, int workers)
     {
-        var context = new SetupContext(new NoShell(), new HostFacts(Family.Debian, "Debian", true, false, 15, megabytes),
-            new SetupSettings("example.org", "/stuff", TlsMode.SelfSigned, null, null, "/tmp/release", 1), new ReleaseStore("/nonexistent/opt/stuff"));
-        var server = Templates.ApacheServer(context).Content;
+        var server = Templates.ApacheServer(Context(Family.Debian, memoryMegabytes: megabytes)).Content;
 
         Assert.Contains("<IfModule mpm_event_module>", server);
         Assert.Contains($"\n    MaxRequestWorkers {workers}\n", server);
