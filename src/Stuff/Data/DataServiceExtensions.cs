@@ -33,8 +33,9 @@ public static class DataServiceExtensions
     /// <summary>
     /// EF Core's check that a context is not used by two operations at once (a missing await, a
     /// context shared between tasks) stops such code with a clear error. It costs two writes of
-    /// an AsyncLocal for every row read, a tenth of the list page's processor time in bench/; so
-    /// it is on in Development, where code is written and tried, and off where the site serves.
+    /// an AsyncLocal for every row read, a tenth or more of the list page's processor time
+    /// (docs/decisions/0015); so it is on in Development, where code is written and tried, and
+    /// off where the site serves.
     /// </summary>
     private static bool ThreadSafetyChecks(IServiceProvider services) =>
         services.GetService<IHostEnvironment>()?.IsDevelopment() ?? true;

@@ -7,7 +7,8 @@ namespace Stuff.Tests.Data;
 
 /// <summary>
 /// EF Core's check against two operations at once on one context is on where code is written
-/// (Development) and off where the site serves, where it cost a tenth of the list page's time.
+/// (Development) and off where the site serves, where it cost a tenth or more of the list page's
+/// processor time (docs/decisions/0015).
 /// </summary>
 public sealed class ThreadSafetyChecksTests : IDisposable
 {

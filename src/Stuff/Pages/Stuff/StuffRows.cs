@@ -19,7 +19,7 @@ public sealed class StuffRows(IReadOnlyList<StuffItem> items, string editBase, s
     private const int ChunkSize = 8 * 1024;
 
     // The chunks' builders are reused: a new one for every page was a fifth of the bytes the list
-    // page allocated (an allocation profile in bench/).
+    // page allocated (an allocation profile, docs/decisions/0015).
     private static readonly ObjectPool<StringBuilder> Chunks = new DefaultObjectPoolProvider().CreateStringBuilderPool(ChunkSize + 1024, 2 * ChunkSize);
 
     private readonly string _editBase = encoder.Encode(editBase);
